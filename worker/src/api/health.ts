@@ -1,0 +1,44 @@
+import type { ConfigResult } from "../config/config.ts";
+import { counters } from "../recorder/health-counters.ts";
+import { ArchiveReader } from "../store/archive-reader.ts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Health: config problems, live probes of D1 and R2, this isolate's counters and the archive's failures of
+ * the last 24 hours. Public (monitors need it) and free of visitor data.
+ */
+export async function health(config: ConfigResult, db: D1Database, bucket: R2Bucket) {
+  const [d1, r2] = await Promise.all([
+    probe(() => db.prepare("SELECT count(*) AS n FROM sessions").first()),
+    probe(() => bucket.head("health-probe")),
+  ]);
+  let recentFailures: { stage: string; kind: string; count: number }[] | null = null;
+  if (d1.ok) {
+    try {
+      recentFailures = await new ArchiveReader(db).recentFailures(Date.now() - DAY_MS);
+    } catch {
+      recentFailures = null;
+    }
+  }
+  const failing = Object.values(counters.failures).some((n) => n > 0) || (recentFailures?.length ?? 0) > 0;
+  const status = !config.ok ? "misconfigured" : !d1.ok || !r2.ok ? "degraded" : failing ? "degraded" : "ok";
+  return {
+    status,
+    recording: config.ok ? config.config.recording : false,
+    configErrors: config.ok ? [] : config.errors,
+    checks: { d1, r2 },
+    isolate: { ...counters, startedAt: new Date(counters.startedAt).toISOString() },
+    recentFailures,
+  };
+}
+
+async function probe(check: () => Promise<unknown>): Promise<{ ok: boolean; ms: number; error?: string }> {
+  const started = Date.now();
+  try {
+    await check();
+    return { ok: true, ms: Date.now() - started };
+  } catch (error) {
+    return { ok: false, ms: Date.now() - started, error: error instanceof Error ? error.name : "unknown" };
+  }
+}

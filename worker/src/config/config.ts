@@ -1,0 +1,131 @@
+import type { Env } from "../env.ts";
+
+/** The recorder's settings, parsed once per `env` object from wrangler vars and secrets. */
+export type Config = {
+  /** Where requests go. `null`: the proxied hostname's own origin (`fetch(request)`, the route pattern). */
+  origin: URL | null;
+  /** Cookie names the origin uses for its sessions; any of them identifies a visitor's session. */
+  sessionCookies: readonly string[];
+  /** Path prefixes that are proxied but never recorded. */
+  excludePaths: readonly string[];
+  bodyCapBytes: number;
+  ipv4PrefixBits: number;
+  ipv6PrefixBits: number;
+  recording: boolean;
+  extraContentTypes: readonly string[];
+  /** Keys every HMAC the recorder stores instead of a secret value. */
+  secret: string;
+  adminToken: string | null;
+};
+
+/**
+ * A bad config never takes the site down: `passThrough` is the config to keep proxying with (recording off)
+ * while ops read the errors on the health endpoint; it is null only when ORIGIN itself is unusable.
+ */
+export type ConfigResult =
+  | { ok: true; config: Config }
+  | { ok: false; errors: readonly string[]; passThrough: Config | null };
+
+const MIN_SECRET_LENGTH = 16;
+const cache = new WeakMap<Env, ConfigResult>();
+
+export function loadConfig(env: Env): ConfigResult {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const result = parseConfig(env);
+  cache.set(env, result);
+  return result;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+/** Parses vars into a Config, collecting every problem so ops see them all at once (health endpoint, logs). */
+export function parseConfig(env: Env): ConfigResult {
+  const errors: string[] = [];
+
+  let origin: URL | null = null;
+  const rawOrigin = (env.ORIGIN ?? "").trim();
+  if (rawOrigin !== "") {
+    try {
+      origin = new URL(rawOrigin);
+      if (origin.protocol !== "http:" && origin.protocol !== "https:") {
+        errors.push(`ORIGIN must be an http(s) URL, got protocol "${origin.protocol}"`);
+      }
+    } catch {
+      errors.push(`ORIGIN is not a valid URL: "${rawOrigin}"`);
+    }
+  }
+
+  const bodyCapBytes = Number(env.BODY_CAP_BYTES ?? "10485760");
+  if (!Number.isInteger(bodyCapBytes) || bodyCapBytes < 0) {
+    errors.push(`BODY_CAP_BYTES must be a whole number of bytes, got "${env.BODY_CAP_BYTES}"`);
+  }
+
+  const [v4 = "24", v6 = "48", ...extra] = list(env.IP_TRUNCATE ?? "24,48");
+  const ipv4PrefixBits = Number(v4);
+  const ipv6PrefixBits = Number(v6);
+  if (
+    extra.length > 0 ||
+    !Number.isInteger(ipv4PrefixBits) ||
+    ipv4PrefixBits < 0 ||
+    ipv4PrefixBits > 32 ||
+    !Number.isInteger(ipv6PrefixBits) ||
+    ipv6PrefixBits < 0 ||
+    ipv6PrefixBits > 128
+  ) {
+    errors.push(`IP_TRUNCATE must be "<ipv4 bits 0-32>,<ipv6 bits 0-128>", got "${env.IP_TRUNCATE}"`);
+  }
+
+  const recordingRaw = (env.RECORDING ?? "on").trim().toLowerCase();
+  if (recordingRaw !== "on" && recordingRaw !== "off") {
+    errors.push(`RECORDING must be "on" or "off", got "${env.RECORDING}"`);
+  }
+  const recording = recordingRaw !== "off";
+
+  const secret = env.VERBATIM_SECRET ?? "";
+  if (recording && secret.length < MIN_SECRET_LENGTH) {
+    errors.push(
+      `VERBATIM_SECRET must be set (at least ${MIN_SECRET_LENGTH} characters) to record: it keys the hashes stored instead of cookie values`,
+    );
+  }
+
+  const excludePaths = list(env.EXCLUDE_PATHS);
+  for (const path of excludePaths) {
+    if (!path.startsWith("/")) errors.push(`EXCLUDE_PATHS entries must start with "/", got "${path}"`);
+  }
+
+  const sessionCookies = list(env.SESSION_COOKIES);
+  for (const name of sessionCookies) {
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+      errors.push(`SESSION_COOKIES has an invalid cookie name "${name}" (RFC 6265 token)`);
+    }
+  }
+
+  const extraContentTypes = list(env.EXTRA_CONTENT_TYPES).map((type) => type.toLowerCase());
+  for (const type of extraContentTypes) {
+    if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+*-]+$/.test(type)) {
+      errors.push(`EXTRA_CONTENT_TYPES has an invalid media type "${type}"`);
+    }
+  }
+
+  const config: Config = {
+    origin,
+    sessionCookies,
+    excludePaths,
+    bodyCapBytes: Number.isInteger(bodyCapBytes) && bodyCapBytes >= 0 ? bodyCapBytes : 10485760,
+    ipv4PrefixBits: Number.isInteger(ipv4PrefixBits) ? ipv4PrefixBits : 24,
+    ipv6PrefixBits: Number.isInteger(ipv6PrefixBits) ? ipv6PrefixBits : 48,
+    recording,
+    extraContentTypes,
+    secret,
+    adminToken: env.ADMIN_TOKEN && env.ADMIN_TOKEN.length > 0 ? env.ADMIN_TOKEN : null,
+  };
+  if (errors.length === 0) return { ok: true, config };
+  const originBroken = errors.some((e) => e.startsWith("ORIGIN"));
+  return { ok: false, errors, passThrough: originBroken ? null : { ...config, recording: false } };
+}

@@ -1,0 +1,50 @@
+import { Hono } from "hono";
+import { api } from "./api/routes.ts";
+import { loadConfig } from "./config/config.ts";
+import type { Env } from "./env.ts";
+import { VerbatimError } from "./errors/verbatim-error.ts";
+import { errorKind, log } from "./log/log.ts";
+import { badGatewayPage } from "./proxy/error-page.ts";
+import { proxyVisit } from "./proxy/proxy-visit.ts";
+import { ArchiveIndex } from "./store/archive-index.ts";
+import { R2BlobStore } from "./store/blob-store.ts";
+
+/** Recorder paths: served here, never forwarded to the origin, never recorded. */
+export const RECORDER_PREFIX = "/__verbatim";
+
+const app = new Hono<{ Bindings: Env }>();
+
+app.route(`${RECORDER_PREFIX}/api`, api);
+app.all(`${RECORDER_PREFIX}/*`, () => {
+  throw new VerbatimError("not_found", "nothing here yet: the read API lives under /__verbatim/api/");
+});
+app.all(RECORDER_PREFIX, () => {
+  throw new VerbatimError("not_found", "nothing here yet: the read API lives under /__verbatim/api/");
+});
+
+app.all("*", (c) => {
+  const loaded = loadConfig(c.env);
+  const config = loaded.ok ? loaded.config : loaded.passThrough;
+  if (!config) {
+    log("error", "config_invalid_origin");
+    return new Response(badGatewayPage("The recorder in front of this site is misconfigured."), {
+      status: 502,
+      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+    });
+  }
+  return proxyVisit(c.req.raw, {
+    config,
+    ctx: c.executionCtx as ExecutionContext,
+    stores: { blobs: new R2BlobStore(c.env.BLOBS), index: new ArchiveIndex(c.env.DB) },
+  });
+});
+
+app.onError((error, c) => {
+  if (error instanceof VerbatimError) return error.toResponse();
+  log("error", "unhandled", { kind: errorKind(error), path: new URL(c.req.url).pathname.startsWith(RECORDER_PREFIX) });
+  return new VerbatimError("internal", "internal error").toResponse();
+});
+
+export default {
+  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+} satisfies ExportedHandler<Env>;

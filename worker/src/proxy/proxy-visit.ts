@@ -1,0 +1,116 @@
+import type { Config } from "../config/config.ts";
+import { log } from "../log/log.ts";
+import { recordExchange, type RecorderStores } from "../recorder/record-exchange.ts";
+import type { PendingExchange } from "../recorder/pending-exchange.ts";
+import { isRecordedType, mediaType } from "../snapshot/content-class.ts";
+import { parseCookieHeader } from "../snapshot/cookies.ts";
+import { exchangeId } from "../snapshot/ids.ts";
+import { clientIpOf, requestContext } from "../snapshot/request-context.ts";
+import { badGatewayPage } from "./error-page.ts";
+import { withoutHopByHop } from "./hop-by-hop.ts";
+import { newRecorderCookieValue, RECORDER_COOKIE, recorderSetCookie } from "./recorder-cookie.ts";
+import { buildUpstreamRequest } from "./upstream-request.ts";
+
+/** Statuses whose responses have no body by definition (RFC 9110 §6.4.1); a Response with one would throw. */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+/** Bodies that never end by design: proxied as they stream, recorded as metadata only. */
+const STREAMING_TYPES = new Set(["text/event-stream", "multipart/x-mixed-replace"]);
+
+export type VisitDeps = {
+  config: Config;
+  ctx: ExecutionContext;
+  stores: RecorderStores;
+};
+
+/**
+ * The request path. It forwards to the origin, returns the origin's response as soon as its headers
+ * arrive, and hands a tee of the bodies to the background recorder. Nothing the recorder does can change
+ * or delay the bytes the visitor receives.
+ */
+export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Response> {
+  const { config, ctx } = deps;
+  const startedAt = Date.now();
+  const url = new URL(request.url);
+  const recordThis = config.recording && !config.excludePaths.some((prefix) => url.pathname.startsWith(prefix));
+  const isWebSocket = (request.headers.get("upgrade") ?? "").toLowerCase() === "websocket";
+
+  if (isWebSocket) {
+    // The runtime splices the two sockets together; frames are not recorded.
+    return fetch(buildUpstreamRequest({ request, origin: config.origin, clientIp: clientIpOf(request), body: null, isWebSocket }));
+  }
+
+  const cookies = parseCookieHeader(request.headers.get("cookie"));
+  const hasSession = cookies.some(
+    (c) => c.value !== "" && (c.name === RECORDER_COOKIE || config.sessionCookies.includes(c.name)),
+  );
+  const newCookie = recordThis && !hasSession ? newRecorderCookieValue() : null;
+
+  let upstreamBody = request.body;
+  let recorderRequestBody: ReadableStream<Uint8Array> | null = null;
+  if (recordThis && request.body) [upstreamBody, recorderRequestBody] = request.body.tee();
+
+  const upstream = buildUpstreamRequest({
+    request,
+    origin: config.origin,
+    clientIp: clientIpOf(request),
+    body: upstreamBody,
+    isWebSocket: false,
+  });
+
+  const pending = (response: PendingExchange["response"], ttfbMs: number | null, error: string | null): PendingExchange => ({
+    id: exchangeId(startedAt),
+    startedAt,
+    ttfbMs,
+    request: { method: request.method, url: request.url, headers: new Headers(request.headers), body: recorderRequestBody },
+    response,
+    context: requestContext(request, config.ipv4PrefixBits, config.ipv6PrefixBits),
+    newRecorderCookie: newCookie,
+    error,
+  });
+
+  let origin: Response;
+  try {
+    origin = await fetch(upstream);
+  } catch (error) {
+    log("warn", "origin_unreachable", { kind: error instanceof Error ? error.name : "unknown" });
+    const page = badGatewayPage("The recorder could not connect to the origin server.");
+    const headers = new Headers({ "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+    if (newCookie) headers.append("set-cookie", recorderSetCookie(newCookie, url.protocol === "https:"));
+    if (recordThis) {
+      ctx.waitUntil(
+        recordExchange(pending({ status: 502, headers: new Headers(headers), body: page, bodyNote: null }, null, "origin_unreachable"), config, deps.stores),
+      );
+    }
+    return new Response(page, { status: 502, headers });
+  }
+  const ttfbMs = Date.now() - startedAt;
+
+  const contentType = origin.headers.get("content-type");
+  const hasBody = origin.body !== null && !NULL_BODY_STATUSES.has(origin.status) && request.method !== "HEAD";
+  const streaming = STREAMING_TYPES.has(mediaType(contentType));
+  const recordBody = recordThis && hasBody && !streaming && isRecordedType(contentType, config.extraContentTypes);
+
+  // A 304 or HEAD answer may still carry an (empty) stream; release it.
+  if (!hasBody && origin.body) ctx.waitUntil(origin.body.cancel().catch(() => undefined));
+  let visitorBody = hasBody ? origin.body : null;
+  let recorderBody: ReadableStream<Uint8Array> | null = null;
+  if (recordBody && origin.body) [visitorBody, recorderBody] = origin.body.tee();
+
+  const headers = withoutHopByHop(origin.headers);
+  if (newCookie) headers.append("set-cookie", recorderSetCookie(newCookie, url.protocol === "https:"));
+  const response = new Response(visitorBody, {
+    status: origin.status,
+    statusText: origin.statusText,
+    headers,
+    // The body is the origin's encoded bytes: pass them on as they are.
+    encodeBody: "manual",
+  });
+
+  if (recordThis) {
+    const bodyNote = !hasBody ? null : streaming ? "streaming_not_recorded" : recordBody ? null : "type_not_recorded";
+    ctx.waitUntil(
+      recordExchange(pending({ status: origin.status, headers: new Headers(origin.headers), body: recorderBody, bodyNote }, ttfbMs, null), config, deps.stores),
+    );
+  }
+  return response;
+}

@@ -1,0 +1,72 @@
+import { maskBody, type MaskReport } from "../mask/index.ts";
+import { captureBody, type CapturedBody } from "../snapshot/body-capture.ts";
+import { PRECOMPRESSED_CLASSES, classify } from "../snapshot/content-class.ts";
+import { decodeBody } from "../snapshot/decode-body.ts";
+import { sha256Hex } from "../snapshot/record-hash.ts";
+import { noteFailure, type FailureSink } from "./health-counters.ts";
+import { safePrefix } from "./safe-prefix.ts";
+
+/**
+ * One body (request or response) taken from the wire to storable bytes: capture → decode → mask → digest.
+ * Fail closed: if decoding or masking fails, `masked` is null and `note` says why; the exchange is still
+ * recorded with its metadata.
+ */
+export type BodyPart = {
+  masked: Uint8Array | null;
+  digest: string | null;
+  /** Size seen (decoded when decodable; on the wire when truncated before decoding was possible). */
+  size: number | null;
+  compress: boolean;
+  note: string | null;
+  /** The stream ended in an error (origin reset, visitor gone). */
+  streamError: string | null;
+};
+
+const NO_BODY: BodyPart = { masked: null, digest: null, size: null, compress: false, note: null, streamError: null };
+
+export async function readBodyPart(input: {
+  source: ReadableStream<Uint8Array> | Uint8Array | null;
+  contentType: string | null;
+  contentEncoding: string | null;
+  cap: number;
+  report: MaskReport;
+  exchangeId: string;
+  sink: FailureSink | null;
+}): Promise<BodyPart> {
+  const { source, contentType, contentEncoding, cap, report, exchangeId, sink } = input;
+  if (source === null) return NO_BODY;
+  const captured: CapturedBody =
+    source instanceof Uint8Array
+      ? { bytes: source, size: source.byteLength, truncated: false, error: null }
+      : await captureBody(source, cap);
+  if (captured.error) await noteFailure("capture", captured.error, exchangeId, sink);
+  if (captured.size === 0 && !captured.error) return { ...NO_BODY, size: 0 };
+
+  const decoded = await decodeBody(captured, contentEncoding, cap);
+  if (!decoded.ok) {
+    await noteFailure("decode", decoded.reason, exchangeId, sink);
+    return { ...NO_BODY, size: captured.size, note: `${decoded.reason}:${decoded.coding}`, streamError: captured.error };
+  }
+  const body = decoded.body;
+  const notes = [body.truncated ? "truncated" : null, captured.error ? "partial" : null].filter(Boolean);
+
+  const cls = classify(contentType);
+  const complete = !body.truncated && !captured.error;
+  const plain = complete ? body.bytes : safePrefix(body.bytes, cls, /svg|xml/i.test(contentType ?? ""));
+  let masked: Uint8Array;
+  try {
+    masked = maskBody(plain, contentType, report);
+  } catch (error) {
+    await noteFailure("mask", error, exchangeId, sink);
+    const reason = error instanceof Error && "reason" in error ? String(error.reason) : "masker_error";
+    return { ...NO_BODY, size: body.size, note: [`mask_failed:${reason}`, ...notes].join(","), streamError: captured.error };
+  }
+  return {
+    masked,
+    digest: await sha256Hex(masked),
+    size: body.size,
+    compress: !PRECOMPRESSED_CLASSES.has(cls),
+    note: notes.length > 0 ? notes.join(",") : null,
+    streamError: captured.error,
+  };
+}

@@ -1,0 +1,42 @@
+import { errorKind, log } from "../log/log.ts";
+
+/**
+ * What the recorder did in this isolate since it started. Failures are also written to D1 when D1 is up,
+ * so the health endpoint can show both the isolate's view and the archive-wide recent history.
+ */
+export type FailureStage = "capture" | "decode" | "mask" | "r2" | "d1" | "session" | "config";
+
+export const counters = {
+  startedAt: Date.now(),
+  exchangesRecorded: 0,
+  exchangesNotRecorded: 0,
+  bodiesStored: 0,
+  bodiesDeduplicated: 0,
+  bodiesTruncated: 0,
+  d1RowsWritten: 0,
+  r2Puts: 0,
+  failures: { capture: 0, decode: 0, mask: 0, r2: 0, d1: 0, session: 0, config: 0 } satisfies Record<FailureStage, number>,
+  lastFailure: null as { at: string; stage: FailureStage; kind: string } | null,
+};
+
+export type FailureSink = (at: number, stage: FailureStage, kind: string, exchangeId: string | null) => Promise<void>;
+
+/** Counts and logs a failure, then tries to persist it; a failing sink is swallowed (it is likely the cause). */
+export async function noteFailure(
+  stage: FailureStage,
+  error: unknown,
+  exchangeId: string | null,
+  sink: FailureSink | null,
+): Promise<void> {
+  const kind = typeof error === "string" ? error : errorKind(error);
+  const at = Date.now();
+  counters.failures[stage]++;
+  counters.lastFailure = { at: new Date(at).toISOString(), stage, kind };
+  log("error", "recorder_failure", { stage, kind, exchange: exchangeId });
+  if (!sink || stage === "d1") return;
+  try {
+    await sink(at, stage, kind, exchangeId);
+  } catch {
+    // D1 is down too; the in-memory counter above still shows the failure.
+  }
+}

@@ -1,0 +1,181 @@
+import type { Config } from "../config/config.ts";
+import { MaskReport, maskHeaders, maskUrl, policyVersion } from "../mask/index.ts";
+import { classify } from "../snapshot/content-class.ts";
+import { utcDay } from "../snapshot/ids.ts";
+import { recordHash } from "../snapshot/record-hash.ts";
+import type { ArchiveIndex } from "../store/archive-index.ts";
+import type { BlobStore } from "../store/blob-store.ts";
+import type { BlobRow, ExchangeRow } from "../store/rows.ts";
+import { readBodyPart, type BodyPart } from "./body-part.ts";
+import { counters, noteFailure, type FailureSink } from "./health-counters.ts";
+import { isPageView } from "./page-view.ts";
+import type { PendingExchange } from "./pending-exchange.ts";
+import { resolveSession } from "./resolve-session.ts";
+
+export type RecorderStores = { blobs: BlobStore; index: ArchiveIndex };
+
+/**
+ * The background half of an exchange, run under `ctx.waitUntil`: snapshot → mask → store. It never throws
+ * (every failure is counted, logged and, when D1 is up, written to recorder_failures) and it never touches
+ * the visitor's response, which has already gone.
+ */
+export async function recordExchange(pending: PendingExchange, config: Config, stores: RecorderStores): Promise<void> {
+  const sink: FailureSink = (at, stage, kind, id) => stores.index.recordFailure(at, stage, kind, id);
+  try {
+    await record(pending, config, stores, sink);
+  } catch (error) {
+    counters.exchangesNotRecorded++;
+    await noteFailure("d1", error, pending.id, sink);
+  }
+}
+
+async function record(pending: PendingExchange, config: Config, stores: RecorderStores, sink: FailureSink) {
+  const { request, response } = pending;
+  const report = new MaskReport();
+  const responseType = response.headers.get("content-type");
+  const [requestBody, responseBody] = await Promise.all([
+    readBodyPart({
+      source: request.body,
+      contentType: request.headers.get("content-type"),
+      contentEncoding: request.headers.get("content-encoding"),
+      cap: config.bodyCapBytes,
+      report,
+      exchangeId: pending.id,
+      sink,
+    }),
+    readBodyPart({
+      source: response.body,
+      contentType: responseType,
+      contentEncoding: response.headers.get("content-encoding"),
+      cap: config.bodyCapBytes,
+      report,
+      exchangeId: pending.id,
+      sink,
+    }),
+  ]);
+  const finishedAt = Date.now();
+
+  const blobs: BlobRow[] = [];
+  const requestNote = await storeBody(requestBody, stores, blobs, pending.id, sink, finishedAt);
+  const responseNote = await storeBody(responseBody, stores, blobs, pending.id, sink, finishedAt);
+  if (requestBody.note?.includes("truncated") || responseBody.note?.includes("truncated")) counters.bodiesTruncated++;
+
+  const session = await resolveSession(pending, config, stores.index);
+  const contentClass = classify(responseType);
+  const url = maskUrl(request.url, report, "url");
+  const validator = response.headers.get("etag") ?? response.headers.get("last-modified");
+  const revalidatedDigest =
+    response.status === 304 ? await revalidated(stores.index, url, request.headers, validator) : null;
+  const error = pending.error ?? (responseBody.streamError ? "origin_stream_error" : null);
+  const pageView = isPageView(request.headers, response.status, contentClass);
+
+  const row: Omit<ExchangeRow, "record_hash"> = {
+    id: pending.id,
+    session_id: session.id,
+    day: utcDay(pending.startedAt),
+    started_at: pending.startedAt,
+    ttfb_ms: pending.ttfbMs,
+    total_ms: finishedAt - pending.startedAt,
+    method: request.method,
+    url,
+    status: response.status,
+    content_type: responseType,
+    content_class: contentClass,
+    page_view: pageView ? 1 : 0,
+    request_headers: JSON.stringify(maskHeaders(request.headers, report, "request")),
+    response_headers: JSON.stringify(maskHeaders(response.headers, report, "response")),
+    request_body_digest: requestBody.digest && !requestNote?.includes("store_failed") ? requestBody.digest : null,
+    request_body_size: requestBody.size,
+    request_body_note: requestNote,
+    response_body_digest: responseBody.digest && !responseNote?.includes("store_failed") ? responseBody.digest : null,
+    response_body_size: responseBody.size,
+    response_body_note: responseNote ?? response.bodyNote,
+    validator,
+    revalidated_digest: revalidatedDigest,
+    context: JSON.stringify(pending.context),
+    error,
+    mask_policy: await policyVersion(),
+    mask_report: JSON.stringify(report.findings),
+  };
+  const exchange: ExchangeRow = { ...row, record_hash: await recordHash(row) };
+  const isError = response.status >= 400 || error !== null;
+
+  try {
+    const { rowsWritten } = await stores.index.writeExchange({
+      blobs,
+      session: {
+        id: session.id,
+        first_seen: pending.startedAt,
+        last_seen: pending.startedAt,
+        exchange_count: 1,
+        page_view_count: pageView ? 1 : 0,
+        error_count: isError ? 1 : 0,
+        host: new URL(request.url).host,
+        user_agent: pending.context.userAgent,
+        device: pending.context.device,
+        country: pending.context.country,
+        client_network: pending.context.clientNetwork,
+      },
+      keys: session.keys,
+      exchange,
+    });
+    counters.exchangesRecorded++;
+    counters.d1RowsWritten += rowsWritten;
+  } catch (error) {
+    counters.exchangesNotRecorded++;
+    await noteFailure("d1", error, pending.id, sink);
+  }
+}
+
+/** Puts a masked body into R2 unless the archive already has it; returns the exchange's body note. */
+async function storeBody(
+  body: BodyPart,
+  stores: RecorderStores,
+  blobs: BlobRow[],
+  exchangeId: string,
+  sink: FailureSink,
+  now: number,
+): Promise<string | null> {
+  if (!body.masked || !body.digest) return body.note;
+  try {
+    if (blobs.some((b) => b.digest === body.digest) || (await isKnown(stores.index, body.digest))) {
+      counters.bodiesDeduplicated++;
+      return body.note;
+    }
+    const stored = await stores.blobs.put(body.digest, body.masked, body.compress);
+    counters.r2Puts++;
+    if (stored.created) counters.bodiesStored++;
+    else counters.bodiesDeduplicated++;
+    blobs.push({
+      digest: body.digest,
+      size: body.masked.byteLength,
+      stored_size: stored.storedSize,
+      encoding: stored.encoding,
+      first_seen: now,
+    });
+    return body.note;
+  } catch (error) {
+    await noteFailure("r2", error, exchangeId, sink);
+    return body.note ? `${body.note},store_failed` : "store_failed";
+  }
+}
+
+/** One indexed D1 read decides; a shared asset then costs no R2 write (R2 PUTs cost 12x a D1 row). */
+async function isKnown(index: ArchiveIndex, digest: string): Promise<boolean> {
+  return (await index.knownDigests([digest])).has(digest);
+}
+
+async function revalidated(
+  index: ArchiveIndex,
+  url: string,
+  requestHeaders: Headers,
+  validator: string | null,
+): Promise<string | null> {
+  const candidates = [validator, requestHeaders.get("if-none-match"), requestHeaders.get("if-modified-since")];
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    const digest = await index.bodyForValidator(url, candidate);
+    if (digest) return digest;
+  }
+  return null;
+}

@@ -1,0 +1,49 @@
+/**
+ * Reads the recorder's branch of a teed body to the end, keeping at most `cap` bytes. It always drains the
+ * whole stream: in workerd a tee branch left unread holds back (or piles up behind) the visitor's branch.
+ */
+export type CapturedBody = {
+  bytes: Uint8Array;
+  /** Bytes seen on the wire, including any past the cap. */
+  size: number;
+  truncated: boolean;
+  /** Set when the stream errored before its end (origin reset, visitor gone): `bytes` holds what arrived. */
+  error: string | null;
+};
+
+export async function captureBody(stream: ReadableStream<Uint8Array>, cap: number): Promise<CapturedBody> {
+  const chunks: Uint8Array[] = [];
+  let kept = 0;
+  let size = 0;
+  let error: string | null = null;
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (kept < cap) {
+        const take = Math.min(value.byteLength, cap - kept);
+        chunks.push(take === value.byteLength ? value : value.subarray(0, take));
+        kept += take;
+      }
+    }
+  } catch (cause) {
+    error = cause instanceof Error && cause.name !== "Error" ? cause.name : "stream_error";
+  } finally {
+    reader.releaseLock();
+  }
+  return { bytes: concat(chunks, kept), size, truncated: size > cap, error };
+}
+
+export function concat(chunks: readonly Uint8Array[], total?: number): Uint8Array {
+  const length = total ?? chunks.reduce((sum, c) => sum + c.byteLength, 0);
+  if (chunks.length === 1 && chunks[0]?.byteLength === length) return chunks[0];
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+import type { BlobRow, ExchangeRow, SessionKeyRow, SessionRow } from "./rows.ts";
+
+/**
+ * Every D1 statement the recorder writes with, built in one place. One exchange is written as one
+ * `batch()` (a single transaction): blobs, session, session keys, exchange, so a reader never sees an
+ * exchange whose session or blobs are missing.
+ */
+export class ArchiveIndex {
+  readonly #db: D1Database;
+
+  constructor(db: D1Database) {
+    this.#db = db;
+  }
+
+  /** Session ids already known for any of these cookie key hashes. */
+  async sessionsForKeys(keyHashes: readonly string[]): Promise<Map<string, string>> {
+    if (keyHashes.length === 0) return new Map();
+    const placeholders = keyHashes.map(() => "?").join(",");
+    const { results } = await this.#db
+      .prepare(`SELECT key_hash, session_id FROM session_keys WHERE key_hash IN (${placeholders})`)
+      .bind(...keyHashes)
+      .all<{ key_hash: string; session_id: string }>();
+    return new Map(results.map((row) => [row.key_hash, row.session_id]));
+  }
+
+  async knownDigests(digests: readonly string[]): Promise<Set<string>> {
+    if (digests.length === 0) return new Set();
+    const placeholders = digests.map(() => "?").join(",");
+    const { results } = await this.#db
+      .prepare(`SELECT digest FROM blobs WHERE digest IN (${placeholders})`)
+      .bind(...digests)
+      .all<{ digest: string }>();
+    return new Set(results.map((row) => row.digest));
+  }
+
+  /** The newest stored body of `url` with this validator: what a 304 for it revalidated. */
+  async bodyForValidator(url: string, validator: string): Promise<string | null> {
+    const row = await this.#db
+      .prepare(
+        `SELECT response_body_digest AS digest FROM exchanges
+         WHERE url = ? AND validator = ? AND response_body_digest IS NOT NULL
+         ORDER BY started_at DESC LIMIT 1`,
+      )
+      .bind(url, validator)
+      .first<{ digest: string }>();
+    return row?.digest ?? null;
+  }
+
+  async writeExchange(write: {
+    blobs: readonly BlobRow[];
+    session: SessionRow;
+    keys: readonly SessionKeyRow[];
+    exchange: ExchangeRow;
+  }): Promise<{ rowsWritten: number }> {
+    const statements: D1PreparedStatement[] = [];
+    for (const blob of write.blobs) {
+      statements.push(
+        this.#db
+          .prepare(
+            "INSERT OR IGNORE INTO blobs (digest, size, stored_size, encoding, first_seen) VALUES (?, ?, ?, ?, ?)",
+          )
+          .bind(blob.digest, blob.size, blob.stored_size, blob.encoding, blob.first_seen),
+      );
+    }
+    const s = write.session;
+    statements.push(
+      this.#db
+        .prepare(
+          `INSERT INTO sessions (id, first_seen, last_seen, exchange_count, page_view_count, error_count, host, user_agent, device, country, client_network)
+           VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET
+             first_seen = min(sessions.first_seen, excluded.first_seen),
+             last_seen = max(sessions.last_seen, excluded.last_seen),
+             exchange_count = sessions.exchange_count + 1,
+             page_view_count = sessions.page_view_count + excluded.page_view_count,
+             error_count = sessions.error_count + excluded.error_count,
+             user_agent = coalesce(sessions.user_agent, excluded.user_agent),
+             country = coalesce(sessions.country, excluded.country),
+             client_network = coalesce(sessions.client_network, excluded.client_network)`,
+        )
+        .bind(
+          s.id,
+          s.first_seen,
+          s.last_seen,
+          s.page_view_count,
+          s.error_count,
+          s.host,
+          s.user_agent,
+          s.device,
+          s.country,
+          s.client_network,
+        ),
+    );
+    for (const key of write.keys) {
+      statements.push(
+        this.#db
+          .prepare("INSERT OR IGNORE INTO session_keys (key_hash, session_id, cookie_name, first_seen) VALUES (?, ?, ?, ?)")
+          .bind(key.key_hash, key.session_id, key.cookie_name, key.first_seen),
+      );
+    }
+    const e = write.exchange;
+    const columns = Object.keys(e) as Array<keyof ExchangeRow>;
+    statements.push(
+      this.#db
+        .prepare(`INSERT INTO exchanges (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`)
+        .bind(...columns.map((column) => e[column])),
+    );
+    const results = await this.#db.batch(statements);
+    return { rowsWritten: results.reduce((sum, r) => sum + (r.meta.rows_written ?? 0), 0) };
+  }
+
+  async recordFailure(at: number, stage: string, kind: string, exchangeId: string | null): Promise<void> {
+    await this.#db
+      .prepare("INSERT INTO recorder_failures (at, stage, kind, exchange_id) VALUES (?, ?, ?, ?)")
+      .bind(at, stage, kind, exchangeId)
+      .run();
+  }
+}
