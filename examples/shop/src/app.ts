@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { compress } from "hono/compress";
+import { alreadyEncoded } from "./encoded-body.ts";
 import { createShopStore } from "./session.ts";
 import type { ShopStore } from "./session.ts";
 import { ShopError } from "./shop-error.ts";
@@ -39,6 +40,7 @@ export function createShop(options: ShopOptions = {}): Hono {
   app.get("/healthz", (c) => c.text("ok"));
 
   // gzip/deflate for text types when Accept-Encoding allows; fonts, PNGs, octet-stream and SSE are left alone.
+  app.use(alreadyEncoded());
   app.use(compress({ threshold: 0 }));
 
   // Personalised responses must not be stored by shared caches (RFC 9111 §5.2.2.7); static files set their own.

@@ -1,0 +1,34 @@
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import worker from "../../worker/src/index.ts";
+import type { Env } from "../../worker/src/env.ts";
+
+export const SITE = "https://shop.example";
+
+export type Visit = { response: Response; body: Uint8Array; text: string };
+
+/**
+ * Sends one request through the recorder Worker (with the test's real local R2 and D1), reads the
+ * visitor's body to the end, then waits for the background recording to finish.
+ */
+export async function visit(request: Request, overrides: Partial<Env> = {}): Promise<Visit> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request, { ...env, ...overrides } as Env, ctx);
+  const body = new Uint8Array(await response.arrayBuffer());
+  await waitOnExecutionContext(ctx);
+  return { response, body, text: new TextDecoder().decode(body) };
+}
+
+/** Fetches the same path straight from an origin, bypassing the recorder: what the visitor should get. */
+export async function direct(origin: string, path: string, init: RequestInit = {}): Promise<Visit> {
+  const response = await fetch(new Request(origin + path, { ...init, redirect: "manual" }));
+  const body = new Uint8Array(await response.arrayBuffer());
+  return { response, body, text: new TextDecoder().decode(body) };
+}
+
+export function adminGet(path: string): Promise<Visit> {
+  return visit(new Request(`${SITE}/__verbatim/api${path}`, { headers: { authorization: "Bearer test-token" } }));
+}
+
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}

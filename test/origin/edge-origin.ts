@@ -1,0 +1,128 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { gzipSync } from "node:zlib";
+
+/**
+ * A misbehaving origin on loopback for the bad-input tests: real sockets, so a reset is a real TCP reset.
+ * Every route is deterministic so tests can compare the visitor's bytes with what the origin sent.
+ */
+type Route = (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => void;
+
+export const LATIN1_PAGE = Buffer.from(
+  '<!doctype html><html><head><meta charset="iso-8859-1"><title>Caf\xe9</title></head><body><p>Cr\xe8me br\xfbl\xe9e \xa3 12</p><p>Card 4111 1111 1111 1111</p></body></html>',
+  "latin1",
+);
+
+export const INVALID_JSON = Buffer.from('{"user": "alice", "password": "hunter2", "card": "4242424242424242", oops');
+
+/** Deterministic pseudo-random bytes (for bodies that must not compress or repeat). */
+export function noise(size: number, seed = 1): Buffer {
+  const out = Buffer.alloc(size);
+  let x = seed;
+  for (let i = 0; i < size; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    out[i] = x >> 16;
+  }
+  return out;
+}
+
+const ROUTES: Record<string, Route> = {
+  "/latin1": (_req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=iso-8859-1" });
+    res.end(LATIN1_PAGE);
+  },
+  "/invalid-json": (_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(INVALID_JSON);
+  },
+  "/gzip-html": (_req, res) => {
+    res.writeHead(200, { "content-type": "text/html", "content-encoding": "gzip" });
+    res.end(gzipSync(Buffer.from("<html><body><p>compressed page</p></body></html>")));
+  },
+  "/big-html": (_req, res, url) => {
+    // A recorded type larger than the test's cap, streamed in chunks.
+    const size = Number(url.searchParams.get("bytes") ?? "300000");
+    res.writeHead(200, { "content-type": "text/html" });
+    const chunk = Buffer.from("<p>0123456789 abcdefghij klmnopqrst uvwxyz ABCDEFGHIJ</p>\n".repeat(100));
+    let sent = 0;
+    const pump = () => {
+      while (sent < size) {
+        const part = chunk.subarray(0, Math.min(chunk.length, size - sent));
+        sent += part.length;
+        if (!res.write(part)) return res.once("drain", pump);
+      }
+      res.end();
+    };
+    pump();
+  },
+  "/reset-mid-body": (_req, res) => {
+    res.writeHead(200, { "content-type": "text/html", "content-length": "100000" });
+    res.write("<html><body><p>first part of the page</p>");
+    setTimeout(() => res.socket?.destroy(), 50);
+  },
+  "/slow-download": (_req, res) => {
+    res.writeHead(200, { "content-type": "text/html" });
+    let n = 0;
+    const timer = setInterval(() => {
+      n++;
+      if (res.destroyed || n > 200) {
+        clearInterval(timer);
+        if (!res.destroyed) res.end("</body></html>");
+        return;
+      }
+      res.write(`<p>line ${n} ${"x".repeat(1000)}</p>\n`);
+    }, 10);
+    res.on("close", () => clearInterval(timer));
+  },
+  "/echo": (req, res, _url, body) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ method: req.method, headers: req.headers, body: body.toString("utf8"), url: req.url }));
+  },
+  "/set-session": (_req, res, url) => {
+    res.writeHead(200, {
+      "content-type": "text/html",
+      "set-cookie": `shop.sid=${url.searchParams.get("sid") ?? "s1"}; Path=/; HttpOnly`,
+    });
+    res.end("<html><body>logged in</body></html>");
+  },
+  "/binary": (_req, res) => {
+    res.writeHead(200, { "content-type": "image/png" });
+    res.end(noise(5000, 7));
+  },
+  "/not-modified": (req, res) => {
+    if (req.headers["if-none-match"] === '"v1"') {
+      res.writeHead(304, { etag: '"v1"' });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { "content-type": "text/css", etag: '"v1"' });
+    res.end("body { color: #123456 }");
+  },
+  "/redirect": (_req, res) => {
+    res.writeHead(302, { location: "/latin1?token=abc123secret" });
+    res.end();
+  },
+};
+
+export function startEdgeOrigin(port = 0): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://origin");
+      const route = ROUTES[url.pathname];
+      if (!route) {
+        res.writeHead(404, { "content-type": "text/plain" });
+        res.end("not found");
+        return;
+      }
+      route(req, res, url, Buffer.concat(chunks));
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(port, "127.0.0.1", () => {
+      const address = server.address();
+      const actual = typeof address === "object" && address ? address.port : port;
+      resolve({ server, url: `http://127.0.0.1:${actual}` });
+    });
+  });
+}
