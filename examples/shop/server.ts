@@ -22,7 +22,8 @@ let current: Version = initial;
 /** The control endpoint lives here, not in createShop(), so the recorded site itself never exposes it. */
 async function control(request: Request): Promise<Response> {
   if (request.method === "GET") return new Response(current, { headers: { "Content-Type": "text/plain" } });
-  if (request.method !== "POST") return new Response("method not allowed", { status: 405, headers: { Allow: "GET, POST" } });
+  if (request.method !== "POST")
+    return new Response("method not allowed", { status: 405, headers: { Allow: "GET, POST" } });
   const requested = (await request.text()).trim();
   if (!isVersion(requested)) return new Response("body must be v1 or v2", { status: 400 });
   current = requested;
@@ -33,7 +34,9 @@ async function control(request: Request): Promise<Response> {
 serve(
   {
     fetch: (request) =>
-      new URL(request.url).pathname === "/__shop/version" ? control(request) : releases[current].fetch(request),
+      new URL(request.url).pathname === "/__shop/version"
+        ? control(request)
+        : releases[current].fetch(request),
     port,
     hostname: "127.0.0.1",
   },

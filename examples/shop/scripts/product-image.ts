@@ -17,13 +17,11 @@ const BLOCKS: readonly { x: number; y: number; w: number; h: number; colour: Rgb
 
 /** Colour at design coordinates; `scale` maps device pixels back to design pixels. */
 export function productPixel(scale: number): (x: number, y: number) => Rgb {
+  const topmostFirst = [...BLOCKS].reverse();
   return (x, y) => {
     const dx = Math.floor(x / scale);
     const dy = Math.floor(y / scale);
-    let colour: Rgb = [0, 0, 0];
-    for (const block of BLOCKS) {
-      if (dx >= block.x && dx < block.x + block.w && dy >= block.y && dy < block.y + block.h) colour = block.colour;
-    }
-    return colour;
+    const block = topmostFirst.find((b) => dx >= b.x && dx < b.x + b.w && dy >= b.y && dy < b.y + b.h);
+    return block?.colour ?? [0, 0, 0];
   };
 }

@@ -22,10 +22,17 @@ export type PricedLine = {
   readonly lineCents: number;
 };
 
-export type PricedCart = { readonly lines: readonly PricedLine[]; readonly count: number; readonly totalCents: number };
+export type PricedCart = {
+  readonly lines: readonly PricedLine[];
+  readonly count: number;
+  readonly totalCents: number;
+};
 
 /** Prices are looked up when the cart is shown, so a cart follows the time-of-day offers like the pages do. */
-export function priceCart(cart: readonly CartLine[], unitCents: (product: ProductSlug) => number): PricedCart {
+export function priceCart(
+  cart: readonly CartLine[],
+  unitCents: (product: ProductSlug) => number,
+): PricedCart {
   const lines = cart.map((line) => {
     const unit = unitCents(line.product);
     return {

@@ -32,7 +32,10 @@ export function stateDisclaimer(state: StateCode): string {
  * Only signed-in customers have a balance. When it would not cover the premium the site must show an
  * affordability warning instead of the usual direct-debit note.
  */
-export function balanceDisclaimer(balanceCents: number | undefined, premiumCents: number): string | undefined {
+export function balanceDisclaimer(
+  balanceCents: number | undefined,
+  premiumCents: number,
+): string | undefined {
   if (balanceCents === undefined) return undefined;
   if (balanceCents < premiumCents) {
     return (

@@ -81,7 +81,10 @@ export function quote(input: QuoteInput): Quote {
   }
 
   const baseCents: number = BASE_PREMIUM_CENTS[input.version][input.product];
-  const premiumCents = adjustments.reduce<number>((cents, adjustment) => adjustCents(cents, adjustment.percent), baseCents);
+  const premiumCents = adjustments.reduce<number>(
+    (cents, adjustment) => adjustCents(cents, adjustment.percent),
+    baseCents,
+  );
   return {
     product: input.product,
     state: input.state,

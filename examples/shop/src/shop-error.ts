@@ -18,6 +18,9 @@ export class ShopError extends Error {
   }
 
   toResponse(): Response {
-    return Response.json({ error: { code: this.code, message: this.message } }, { status: ERROR_CODES[this.code] });
+    return Response.json(
+      { error: { code: this.code, message: this.message } },
+      { status: ERROR_CODES[this.code] },
+    );
   }
 }

@@ -1,6 +1,10 @@
 import type { Version } from "./version.ts";
 
-export type Terms = { readonly version: number; readonly effective: string; readonly clauses: readonly string[] };
+export type Terms = {
+  readonly version: number;
+  readonly effective: string;
+  readonly clauses: readonly string[];
+};
 
 /** The T&Cs a visitor agreed to; v2 is a later revision with changed wording, which a record must prove. */
 export const TERMS = {

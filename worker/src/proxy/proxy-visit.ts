@@ -70,7 +70,8 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
 
   let origin: Response;
   try {
-    origin = await fetch(upstream);
+    // Given to fetch itself: workerd does not carry encodeResponseBody over from a Request's init.
+    origin = await fetch(upstream, { encodeResponseBody: "manual" });
   } catch (error) {
     log("warn", "origin_unreachable", { kind: error instanceof Error ? error.name : "unknown" });
     const page = badGatewayPage("The recorder could not connect to the origin server.");

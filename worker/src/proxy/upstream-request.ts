@@ -37,8 +37,6 @@ export function buildUpstreamRequest(input: UpstreamInput): Request {
     body,
     // Redirects are the origin's answer to the visitor, not something the proxy follows.
     redirect: "manual",
-    // Keep the origin's encoded bytes: the visitor receives exactly what the origin sent.
-    encodeResponseBody: "manual",
   });
 }
 

@@ -40,7 +40,10 @@ export async function readBodyPart(input: {
       ? { bytes: source, size: source.byteLength, truncated: false, error: null }
       : await captureBody(source, cap);
   if (captured.error) await noteFailure("capture", captured.error, exchangeId, sink);
-  if (captured.size === 0 && !captured.error) return { ...NO_BODY, size: 0 };
+  // workerd's tee drops chunks still buffered for a branch when the source errors, so a reset can leave nothing.
+  if (captured.bytes.byteLength === 0) {
+    return { ...NO_BODY, size: captured.size, note: captured.error ? "partial" : null, streamError: captured.error };
+  }
 
   const decoded = await decodeBody(captured, contentEncoding, cap);
   if (!decoded.ok) {

@@ -16,7 +16,11 @@ function errorList(errors: readonly string[]): Html {
 }
 
 /** Step 1. The SSN is never put back into the form after an error, as PCI-minded sites do with secrets. */
-export function applyStep1Page(customer: Customer | undefined, values: Step1Values, errors: readonly string[]): Html {
+export function applyStep1Page(
+  customer: Customer | undefined,
+  values: Step1Values,
+  errors: readonly string[],
+): Html {
   return layout(
     "Apply: your details",
     customer,
@@ -35,7 +39,11 @@ ${errorList(errors)}
 }
 
 /** Step 2 carries a file input, so the browser must send multipart/form-data. */
-export function applyStep2Page(customer: Customer | undefined, draft: ApplicationDraft, errors: readonly string[]): Html {
+export function applyStep2Page(
+  customer: Customer | undefined,
+  draft: ApplicationDraft,
+  errors: readonly string[],
+): Html {
   return layout(
     "Apply: your cover",
     customer,
@@ -46,7 +54,8 @@ ${errorList(errors)}
   <label>Cover level
     <select name="cover">
       ${Object.entries(COVER_LEVELS).map(
-        ([value, level]) => html`<option value="${value}"${value === (draft.cover ?? "standard") ? " selected" : ""}>${level.label}</option>`,
+        ([value, level]) =>
+          html`<option value="${value}"${value === (draft.cover ?? "standard") ? " selected" : ""}>${level.label}</option>`,
       )}
     </select>
   </label>
@@ -57,7 +66,11 @@ ${errorList(errors)}
   );
 }
 
-export function applySummaryPage(customer: Customer | undefined, draft: ApplicationDraft, premiumCents: number): Html {
+export function applySummaryPage(
+  customer: Customer | undefined,
+  draft: ApplicationDraft,
+  premiumCents: number,
+): Html {
   const cover = draft.cover === undefined ? "" : COVER_LEVELS[draft.cover].label;
   return layout(
     "Apply: review",

@@ -10,7 +10,8 @@ function cartTable(cart: PricedCart): Html {
   <thead><tr><th>Product</th><th>Quantity</th><th>Price</th></tr></thead>
   <tbody>
     ${cart.lines.map(
-      (line) => html`<tr><td>${line.name}</td><td>${line.quantity}</td><td>${formatUsd(line.lineCents)}</td></tr>`,
+      (line) =>
+        html`<tr><td>${line.name}</td><td>${line.quantity}</td><td>${formatUsd(line.lineCents)}</td></tr>`,
     )}
   </tbody>
   <tfoot><tr><th colspan="2">Total</th><th id="total">${formatUsd(cart.totalCents)}</th></tr></tfoot>

@@ -51,9 +51,11 @@ export function productPage(view: ProductView): Html {
 <p><a class="button" href="/apply?product=${quote.product}">Apply now</a> <a href="/checkout?product=${quote.product}">Buy now</a></p>
 <section aria-label="Disclaimers">
   <p class="disclaimer">${view.stateDisclaimer}</p>
-  ${view.balanceDisclaimer === undefined
-    ? ""
-    : html`<p class="disclaimer${view.balanceDisclaimer.warning ? " warning" : ""}">${view.balanceDisclaimer.text}</p>`}
+  ${
+    view.balanceDisclaimer === undefined
+      ? ""
+      : html`<p class="disclaimer${view.balanceDisclaimer.warning ? " warning" : ""}">${view.balanceDisclaimer.text}</p>`
+  }
 </section>`,
   );
 }

@@ -38,13 +38,22 @@ function pricedCart(shop: ShopContext, visitor: Visitor): PricedCart {
 
 async function readCartRequest(c: Context): Promise<{ product: ProductSlug; quantity: number }> {
   const body: unknown = await c.req.json().catch(() => undefined);
-  if (typeof body !== "object" || body === null) throw new ShopError("bad_request", "POST /api/cart expects a JSON object");
+  if (typeof body !== "object" || body === null)
+    throw new ShopError("bad_request", "POST /api/cart expects a JSON object");
   const { product, quantity } = body as Record<string, unknown>;
   if (typeof product !== "string" || !isProductSlug(product)) {
     throw new ShopError("bad_request", `POST /api/cart: unknown product ${JSON.stringify(product)}`);
   }
-  if (typeof quantity !== "number" || !Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
-    throw new ShopError("bad_request", `POST /api/cart: quantity must be an integer from 1 to ${MAX_QUANTITY}`);
+  if (
+    typeof quantity !== "number" ||
+    !Number.isInteger(quantity) ||
+    quantity < 1 ||
+    quantity > MAX_QUANTITY
+  ) {
+    throw new ShopError(
+      "bad_request",
+      `POST /api/cart: quantity must be an integer from 1 to ${MAX_QUANTITY}`,
+    );
   }
   return { product, quantity };
 }
@@ -55,7 +64,8 @@ export function apiRoutes(shop: ShopContext): Hono {
 
   app.get("/api/quote", (c) => {
     const slug = c.req.query("product");
-    if (!isProductSlug(slug)) throw new ShopError("bad_request", `GET /api/quote: unknown product ${JSON.stringify(slug)}`);
+    if (!isProductSlug(slug))
+      throw new ShopError("bad_request", `GET /api/quote: unknown product ${JSON.stringify(slug)}`);
     const visitor = resolveVisitor(c, shop);
     const date = shop.now();
     const quote = quoteFor(shop, visitor, slug, date);
@@ -85,7 +95,8 @@ export function apiRoutes(shop: ShopContext): Hono {
 
   app.get("/api/account", async (c) => {
     const { customer } = resolveVisitor(c, shop);
-    if (customer === undefined) throw new ShopError("unauthorized", "GET /api/account needs a signed-in customer");
+    if (customer === undefined)
+      throw new ShopError("unauthorized", "GET /api/account needs a signed-in customer");
     return c.json({
       username: customer.username,
       firstName: customer.firstName,

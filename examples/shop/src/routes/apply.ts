@@ -83,7 +83,10 @@ export function applyRoutes(shop: ShopContext): Hono {
     const cover = textField(body, "cover");
     const startDate = textField(body, "startDate");
     if (!isCoverLevel(cover) || !DATE_PATTERN.test(startDate)) {
-      return c.html(applyStep2Page(customer, draft, ["Choose a cover level and a start date (YYYY-MM-DD)."]), 422);
+      return c.html(
+        applyStep2Page(customer, draft, ["Choose a cover level and a start date (YYYY-MM-DD)."]),
+        422,
+      );
     }
     const proof = fileField(body, "proof");
     const date = shop.now();

@@ -17,7 +17,8 @@ export function authRoutes(shop: ShopContext): Hono {
     const body = await c.req.parseBody();
     const username = textField(body, "username");
     const customer = authenticate(username, textField(body, "password"));
-    if (customer === undefined) return c.html(loginPage(username, "Unknown username or wrong password."), 401);
+    if (customer === undefined)
+      return c.html(loginPage(username, "Unknown username or wrong password."), 401);
     startSession(c, shop.store, customer.username);
     // 303 See Other (RFC 9110 §15.4.4) so the browser follows with GET, not a re-POST.
     return c.redirect(AFTER_LOGIN, 303);

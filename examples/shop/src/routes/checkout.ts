@@ -22,7 +22,12 @@ const CARD_FIELDS = [
  * What is being bought: the session's cart, or one of `?product=` (default home insurance) when the cart is
  * empty, so /checkout always has something to pay for.
  */
-function checkoutCart(shop: ShopContext, visitor: Visitor, product: string | undefined, date: Date): PricedCart {
+function checkoutCart(
+  shop: ShopContext,
+  visitor: Visitor,
+  product: string | undefined,
+  date: Date,
+): PricedCart {
   const cart: CartLine[] = visitor.session?.cart.length
     ? visitor.session.cart
     : [{ product: isProductSlug(product) ? product : DEFAULT_PRODUCT, quantity: 1 }];
@@ -39,7 +44,8 @@ export function checkoutRoutes(shop: ShopContext): Hono {
   app.get("/checkout", (c) => {
     const visitor = resolveVisitor(c, shop);
     const cart = checkoutCart(shop, visitor, c.req.query("product"), shop.now());
-    const name = visitor.customer === undefined ? "" : `${visitor.customer.firstName} ${visitor.customer.lastName}`;
+    const name =
+      visitor.customer === undefined ? "" : `${visitor.customer.firstName} ${visitor.customer.lastName}`;
     return c.html(checkoutPage(visitor.customer, cart, randomToken(), name, []));
   });
 
@@ -52,7 +58,9 @@ export function checkoutRoutes(shop: ShopContext): Hono {
     const normalised = (name: string): string => textField(body, name).replace(/[\s-]/g, "");
     const errors = [
       ...(cardholder === "" ? ["Enter the cardholder name."] : []),
-      ...CARD_FIELDS.filter((field) => !field.pattern.test(normalised(field.name))).map((field) => field.message),
+      ...CARD_FIELDS.filter((field) => !field.pattern.test(normalised(field.name))).map(
+        (field) => field.message,
+      ),
     ];
     if (errors.length > 0) {
       return c.html(checkoutPage(visitor.customer, cart, randomToken(), cardholder, errors), 422);
@@ -62,7 +70,9 @@ export function checkoutRoutes(shop: ShopContext): Hono {
     if (visitor.session !== undefined) visitor.session.cart = [];
     // Only the last four digits leave this handler, well within what PCI DSS v4.0 requirement 3.4.1 lets a page display.
     const cardLast4 = normalised("cardNumber").slice(-4);
-    return c.html(orderConfirmationPage(visitor.customer, { number, cardLast4, totalCents: cart.totalCents }));
+    return c.html(
+      orderConfirmationPage(visitor.customer, { number, cardLast4, totalCents: cart.totalCents }),
+    );
   });
 
   return app;

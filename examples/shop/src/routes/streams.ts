@@ -35,7 +35,9 @@ export function streamRoutes(): Hono {
           if (next === undefined) return controller.close();
           if (sent > 0) await sleep(EVENT_INTERVAL_MS);
           sent++;
-          controller.enqueue(encoder.encode(`id: ${sent}\nevent: ${next.event}\ndata: ${JSON.stringify(next.data)}\n\n`));
+          controller.enqueue(
+            encoder.encode(`id: ${sent}\nevent: ${next.event}\ndata: ${JSON.stringify(next.data)}\n\n`),
+          );
           if (sent === EVENTS.length) controller.close();
         },
       },
