@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 
 /**
@@ -117,6 +118,18 @@ export function startEdgeOrigin(port = 0): Promise<{ server: Server; url: string
       }
       route(req, res, url, Buffer.concat(chunks));
     });
+  });
+  // A minimal WebSocket endpoint (RFC 6455 §4.2.2 handshake): greets with one text frame, then echoes
+  // the number of bytes of every frame it receives as another text frame.
+  server.on("upgrade", (req, socket) => {
+    const accept = createHash("sha1")
+      .update(`${req.headers["sec-websocket-key"] ?? ""}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+      .digest("base64");
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    const frame = (text: string) => Buffer.concat([Buffer.from([0x81, text.length]), Buffer.from(text)]);
+    socket.write(frame("hello from origin"));
+    socket.on("data", (data: Buffer) => socket.write(frame(`got ${data.length} bytes`)));
+    socket.on("error", () => socket.destroy());
   });
   return new Promise((resolve) => {
     server.listen(port, "127.0.0.1", () => {

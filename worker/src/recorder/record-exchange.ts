@@ -160,9 +160,16 @@ async function storeBody(
   }
 }
 
-/** One indexed D1 read decides; a shared asset then costs no R2 write (R2 PUTs cost 12x a D1 row). */
+/**
+ * One indexed D1 read decides; a shared asset then costs no R2 write (an R2 PUT costs 4.5x a D1 row written).
+ * If D1 cannot answer, the create-only R2 put below is still correct, just not free.
+ */
 async function isKnown(index: ArchiveIndex, digest: string): Promise<boolean> {
-  return (await index.knownDigests([digest])).has(digest);
+  try {
+    return (await index.knownDigests([digest])).has(digest);
+  } catch {
+    return false;
+  }
 }
 
 async function revalidated(

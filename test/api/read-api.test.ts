@@ -1,0 +1,131 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Customer } from "../helpers/browser-like.ts";
+import { adminGet, SITE, visit } from "../helpers/visit.ts";
+
+type SessionsPage = { sessions: Array<{ id: string; exchangeCount: number; device: string }>; nextCursor: string | null };
+type ExchangesPage = {
+  exchanges: Array<{
+    id: string;
+    pageView: boolean;
+    request: { method: string; url: string; body: { href: string | null } };
+    response: { status: number; body: { href: string | null; digest: string | null } };
+    masking: { policy: string };
+  }>;
+  nextCursor: string | null;
+};
+
+const json = async <T>(path: string): Promise<T> => JSON.parse((await adminGet(path)).text) as T;
+
+describe("read API", () => {
+  const alice = new Customer("alice");
+  const bob = new Customer("bob");
+
+  beforeAll(async () => {
+    for (const customer of [alice, bob]) {
+      await customer.request("/");
+      await customer.form("/login", { username: customer.name, password: `${customer.name}-pass` });
+      await customer.request("/products/home-insurance");
+      await customer.request("/api/quote?product=home-insurance");
+    }
+  });
+
+  it("refuses requests without the bearer token", async () => {
+    const result = await visit(new Request(`${SITE}/__verbatim/api/sessions`));
+    expect(result.response.status).toBe(401);
+    const wrong = await visit(new Request(`${SITE}/__verbatim/api/sessions`, { headers: { authorization: "Bearer nope" } }));
+    expect(wrong.response.status).toBe(401);
+  });
+
+  it("says the API is disabled when no token is configured", async () => {
+    const result = await visit(new Request(`${SITE}/__verbatim/api/sessions`, { headers: { authorization: "Bearer x" } }), { ADMIN_TOKEN: "" });
+    expect(result.response.status).toBe(503);
+    expect(result.text).toContain("ADMIN_TOKEN");
+  });
+
+  it("reports health without a token", async () => {
+    const result = await visit(new Request(`${SITE}/__verbatim/api/health`));
+    const body = JSON.parse(result.text) as { status: string; checks: { d1: { ok: boolean }; r2: { ok: boolean } } };
+    expect(result.response.status).toBe(200);
+    expect(body.checks.d1.ok).toBe(true);
+    expect(body.checks.r2.ok).toBe(true);
+  });
+
+  it("lists sessions newest first with cursor pagination", async () => {
+    const first = await json<SessionsPage>("/sessions?limit=1");
+    expect(first.sessions).toHaveLength(1);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await json<SessionsPage>(`/sessions?limit=1&cursor=${first.nextCursor}`);
+    expect(second.sessions).toHaveLength(1);
+    expect(second.sessions[0]?.id).not.toBe(first.sessions[0]?.id);
+    // Two sessions in all: the second page is the last one.
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it("finds a customer's session by the cookie their browser holds", async () => {
+    const sid = alice.jar.get("shop.sid");
+    const page = await json<SessionsPage>(`/sessions?cookie=${encodeURIComponent(`shop.sid=${sid}`)}`);
+    expect(page.sessions).toHaveLength(1);
+    expect(page.sessions[0]?.exchangeCount).toBe(alice.ids.length);
+  });
+
+  it("filters sessions by time range and URL", async () => {
+    expect((await json<SessionsPage>("/sessions?to=2000-01-01T00:00:00Z")).sessions).toHaveLength(0);
+    expect((await json<SessionsPage>(`/sessions?from=${Date.now() - 60_000}`)).sessions).toHaveLength(2);
+    expect((await json<SessionsPage>("/sessions?url=/api/quote")).sessions).toHaveLength(2);
+    expect((await json<SessionsPage>("/sessions?url=/never-visited")).sessions).toHaveLength(0);
+  });
+
+  it("returns a session's exchanges in order, with links to their masked bodies", async () => {
+    const sid = bob.jar.get("shop.sid");
+    const session = (await json<SessionsPage>(`/sessions?cookie=${encodeURIComponent(`shop.sid=${sid}`)}`)).sessions[0];
+    const page = await json<ExchangesPage>(`/sessions/${session?.id}/exchanges`);
+    expect(page.exchanges.map((e) => `${e.request.method} ${new URL(e.request.url).pathname}`)).toEqual([
+      "GET /",
+      "POST /login",
+      "GET /products/home-insurance",
+      "GET /api/quote",
+    ]);
+    expect(page.exchanges.filter((e) => e.pageView).length).toBe(2);
+    const login = page.exchanges[1];
+    const requestBody = await adminGet(login?.request.body.href?.replace("/__verbatim/api", "") ?? "");
+    expect(requestBody.text).toBe("username=bob&password=%5BREDACTED%5D");
+    const product = page.exchanges[2];
+    const html = await adminGet(product?.response.body.href?.replace("/__verbatim/api", "") ?? "");
+    expect(html.response.headers.get("content-type")).toContain("text/html");
+    expect(html.response.headers.get("content-security-policy")).toBe("sandbox");
+    expect(html.text).toContain("<html");
+    expect(product?.masking.policy).toMatch(/^default-[0-9a-f]{16}$/);
+  });
+
+  it.each([
+    ["/sessions?limit=0", 400, "limit"],
+    ["/sessions?limit=abc", 400, "limit"],
+    ["/sessions?from=yesterday", 400, "from"],
+    ["/sessions?from=2026-11-23T00:00:00Z&to=2026-11-22T00:00:00Z", 400, "from must not be after to"],
+    ["/sessions?cursor=garbage", 400, "cursor"],
+    ["/sessions?cookie=novalue", 400, "cookie"],
+    ["/sessions?device=toaster", 400, "device"],
+    ["/sessions?errors=maybe", 400, "errors"],
+    ["/sessions/..%2F..%2Fetc", 400, "not a valid id"],
+    ["/sessions/0123456789abcdef0123456789abcdef", 404, "no session"],
+    ["/exchanges/01M8494D9J9MWAYS0H034G9S6W", 404, "no exchange"],
+    ["/exchanges/01M8494D9J9MWAYS0H034G9S6W/body?part=headers", 400, "part"],
+    ["/nope", 404, "no such API endpoint"],
+  ])("answers %s with %i and a message naming the problem", async (path, status, message) => {
+    const result = await adminGet(path);
+    expect(result.response.status).toBe(status);
+    expect((JSON.parse(result.text) as { error: { message: string } }).error.message).toContain(message);
+  });
+
+  it("reports a bad config on the health endpoint and keeps proxying without recording", async () => {
+    const result = await visit(new Request(`${SITE}/__verbatim/api/health`), { VERBATIM_SECRET: "short", BODY_CAP_BYTES: "lots" });
+    const body = JSON.parse(result.text) as { status: string; configErrors: string[]; recording: boolean };
+    expect(body.status).toBe("misconfigured");
+    expect(body.recording).toBe(false);
+    expect(body.configErrors.join("\n")).toContain("VERBATIM_SECRET");
+    expect(body.configErrors.join("\n")).toContain("BODY_CAP_BYTES");
+    const page = await visit(new Request(`${SITE}/terms`), { VERBATIM_SECRET: "short", ORIGIN: env.SHOP_ORIGIN });
+    expect(page.response.status).toBe(200);
+  });
+});

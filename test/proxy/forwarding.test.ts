@@ -1,0 +1,150 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { RECORDER_COOKIE } from "../../worker/src/proxy/recorder-cookie.ts";
+import { exchangeFor, exchanges } from "../helpers/archive.ts";
+import { SITE, visit } from "../helpers/visit.ts";
+
+const edge = { ORIGIN: env.EDGE_ORIGIN };
+
+type Echo = { method: string; headers: Record<string, string>; body: string; url: string };
+
+async function echo(init: RequestInit = {}, path = "/echo"): Promise<Echo> {
+  const result = await visit(new Request(`${SITE}${path}`, init), edge);
+  return JSON.parse(result.text) as Echo;
+}
+
+describe("forwarding to the origin", () => {
+  it("forwards method, path, query and body, and sets X-Forwarded-* headers", async () => {
+    const seen = await echo({ method: "PUT", body: "payload", headers: { "cf-connecting-ip": "203.0.113.9" } }, "/echo?a=1&b=2");
+    expect(seen.method).toBe("PUT");
+    expect(seen.url).toBe("/echo?a=1&b=2");
+    expect(seen.body).toBe("payload");
+    expect(seen.headers["x-forwarded-host"]).toBe("shop.example");
+    expect(seen.headers["x-forwarded-proto"]).toBe("https");
+    expect(seen.headers["x-forwarded-for"]).toBe("203.0.113.9");
+  });
+
+  it("drops hop-by-hop headers, including any the Connection header names (RFC 9110 §7.6.1)", async () => {
+    const seen = await echo({ headers: { connection: "x-private-hop", "x-private-hop": "1", "keep-alive": "timeout=5", "x-end-to-end": "yes" } });
+    expect(seen.headers["x-private-hop"]).toBeUndefined();
+    expect(seen.headers["keep-alive"]).toBeUndefined();
+    expect(seen.headers["x-end-to-end"]).toBe("yes");
+  });
+
+  it("never shows the origin the recorder's own cookie, and keeps the origin's cookies", async () => {
+    const seen = await echo({ headers: { cookie: `a=1; ${RECORDER_COOKIE}=feedface; shop.sid=xyz` } });
+    expect(seen.headers.cookie).toBe("a=1; shop.sid=xyz");
+  });
+
+  it("asks the origin only for content codings the recorder can decode", async () => {
+    const seen = await echo({ headers: { "accept-encoding": "br, gzip;q=0.9, zstd, deflate" } });
+    expect(seen.headers["accept-encoding"]).toBe("gzip;q=0.9, deflate");
+  });
+
+  it("passes redirects through to the visitor instead of following them", async () => {
+    const result = await visit(new Request(`${SITE}/redirect`, { redirect: "manual" }), edge);
+    expect(result.response.status).toBe(302);
+    expect(result.response.headers.get("location")).toBe("/latin1?token=abc123secret");
+    const row = await exchangeFor("/redirect");
+    const location = (JSON.parse(row.response_headers) as [string, string][]).find(([n]) => n === "location")?.[1];
+    expect(location).toBe("/latin1?token=%5BREDACTED%5D");
+  });
+
+  it("sets a first-party session cookie only for a visitor without one", async () => {
+    const first = await visit(new Request(`${SITE}/latin1`), edge);
+    const cookie = first.response.headers.getSetCookie().find((c) => c.startsWith(RECORDER_COOKIE));
+    expect(cookie).toMatch(new RegExp(`^${RECORDER_COOKIE}=[0-9a-f]{32}; Path=/; HttpOnly; SameSite=Lax; Secure$`));
+    const again = await visit(new Request(`${SITE}/latin1`, { headers: { cookie: `${RECORDER_COOKIE}=00112233445566778899aabbccddeeff` } }), edge);
+    expect(again.response.headers.getSetCookie()).toEqual([]);
+    const withOrigin = await visit(new Request(`${SITE}/latin1`, { headers: { cookie: "shop.sid=abc" } }), edge);
+    expect(withOrigin.response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("answers a visitor with a clear 502 page when the origin is unreachable, and records it", async () => {
+    const result = await visit(new Request(`${SITE}/anything`), { ORIGIN: "http://127.0.0.1:9" });
+    expect(result.response.status).toBe(502);
+    expect(result.text).toContain("502 Bad Gateway");
+    const row = await exchangeFor("/anything");
+    expect(row.status).toBe(502);
+    expect(row.error).toBe("origin_unreachable");
+  });
+
+  it("never forwards or records recorder paths", async () => {
+    const before = (await exchanges()).length;
+    const result = await visit(new Request(`${SITE}/__verbatim/not-a-page`), edge);
+    expect(result.response.status).toBe(404);
+    expect(result.response.headers.get("content-type")).toContain("application/json");
+    expect(await exchanges()).toHaveLength(before);
+  });
+
+  it("proxies excluded paths without recording them", async () => {
+    const before = (await exchanges()).length;
+    const result = await visit(new Request(`${SITE}/healthz`), { ORIGIN: env.SHOP_ORIGIN });
+    expect(result.text).toBe("ok");
+    expect(await exchanges()).toHaveLength(before);
+  });
+
+  it("records a 304 pointing at the body it revalidated", async () => {
+    const full = await visit(new Request(`${SITE}/not-modified`), edge);
+    expect(full.response.status).toBe(200);
+    const revalidation = await visit(new Request(`${SITE}/not-modified`, { headers: { "if-none-match": '"v1"' } }), edge);
+    expect(revalidation.response.status).toBe(304);
+    const rows = (await exchanges()).filter((r) => r.url.endsWith("/not-modified"));
+    expect(rows.map((r) => r.status)).toEqual([200, 304]);
+    expect(rows[1]?.revalidated_digest).toBe(rows[0]?.response_body_digest);
+  });
+
+  it("stores gzip-encoded responses decoded while the visitor gets the encoded bytes", async () => {
+    const result = await visit(new Request(`${SITE}/gzip-html`), edge);
+    expect(result.response.headers.get("content-encoding")).toBe("gzip");
+    expect(result.body[0]).toBe(0x1f);
+    const row = await exchangeFor("/gzip-html");
+    const { blobText } = await import("../helpers/archive.ts");
+    expect(await blobText(row.response_body_digest)).toBe("<html><body><p>compressed page</p></body></html>");
+  });
+
+  it("streams server-sent events as they are produced and records only their metadata", async () => {
+    const { createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
+    const worker = (await import("../../worker/src/index.ts")).default;
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(new Request(`${SITE}/events`), { ...env, ORIGIN: env.SHOP_ORIGIN }, ctx);
+    const reader = response.body?.getReader();
+    const started = Date.now();
+    const first = await reader?.read();
+    // The first event arrives long before the stream ends (3 events, 100 ms apart).
+    expect(new TextDecoder().decode(first?.value)).toContain("data:");
+    expect(Date.now() - started).toBeLessThan(150);
+    while (!(await reader?.read())?.done) {
+      /* drain */
+    }
+    await waitOnExecutionContext(ctx);
+    const row = await exchangeFor("/events");
+    expect(row.response_body_note).toBe("streaming_not_recorded");
+  });
+
+  it("passes WebSocket upgrades through to the origin", async () => {
+    const { createExecutionContext } = await import("cloudflare:test");
+    const worker = (await import("../../worker/src/index.ts")).default;
+    const response = await worker.fetch(
+      new Request(`${SITE}/ws`, { headers: { upgrade: "websocket" } }),
+      { ...env, ...edge },
+      createExecutionContext(),
+    );
+    expect(response.status).toBe(101);
+    const socket = response.webSocket;
+    if (!socket) throw new Error("no websocket");
+    socket.accept();
+    const messages: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      socket.addEventListener("message", (event) => {
+        messages.push(String(event.data));
+        if (messages.length === 2) resolve();
+      });
+    });
+    socket.send("ping");
+    await done;
+    expect(messages[0]).toBe("hello from origin");
+    expect(messages[1]).toMatch(/^got \d+ bytes$/);
+    socket.close();
+  });
+});
