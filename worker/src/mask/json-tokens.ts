@@ -30,7 +30,7 @@ export function maskJsonText(text: string, report: MaskReport, location: string)
   while (i < n) {
     const ch = text[i] as string;
     if (ch === '"' || ch === "'") {
-      const end = stringEnd(text, i);
+      const { end, innerEnd } = stringEnd(text, i);
       const afterColon = nextNonSpace(text, end);
       if (text[afterColon] === ":") {
         pendingKey = text.slice(i + 1, end - 1);
@@ -38,15 +38,11 @@ export function maskJsonText(text: string, report: MaskReport, location: string)
         i = afterColon + 1;
         continue;
       }
-      if (pendingRule) {
-        const value = text.slice(i + 1, Math.max(i + 1, end - 1));
-        const masked = maskFieldValue(pendingRule, value, report, `${location}:${pendingKey ?? ""}`);
-        replace(i + 1, Math.max(i + 1, end - 1), masked);
-      } else {
-        const inner = text.slice(i + 1, Math.max(i + 1, end - 1));
-        const masked = maskCardNumbers(inner, report, location);
-        if (masked !== inner) replace(i + 1, Math.max(i + 1, end - 1), masked);
-      }
+      const inner = text.slice(i + 1, innerEnd);
+      const masked = pendingRule
+        ? maskFieldValue(pendingRule, inner, report, `${location}:${pendingKey ?? ""}`)
+        : maskCardNumbers(inner, report, location);
+      if (masked !== inner) replace(i + 1, innerEnd, masked);
       pendingRule = null;
       i = end;
       continue;
@@ -91,18 +87,21 @@ export function maskJsonText(text: string, report: MaskReport, location: string)
   return parts.join("");
 }
 
-/** Index just past the closing quote (or the end of text for an unterminated string). */
-function stringEnd(text: string, start: number): number {
+/**
+ * `end`: index just past the string token; `innerEnd`: end of its content. An unterminated string runs to
+ * the end of the text (or, for a single-quoted JS string, of the line): all of it is content.
+ */
+function stringEnd(text: string, start: number): { end: number; innerEnd: number } {
   const quote = text[start];
   let i = start + 1;
   while (i < text.length) {
     const ch = text[i];
     if (ch === "\\") i += 2;
-    else if (ch === quote) return i + 1;
-    else if (ch === "\n" && quote === "'") return i;
+    else if (ch === quote) return { end: i + 1, innerEnd: i };
+    else if (ch === "\n" && quote === "'") return { end: i, innerEnd: i };
     else i++;
   }
-  return text.length;
+  return { end: text.length, innerEnd: text.length };
 }
 
 function nextNonSpace(text: string, from: number): number {
