@@ -1,13 +1,13 @@
 import type { D1Migration } from "cloudflare:test";
-import type { Env } from "../worker/src/env.ts";
+import type { Env as WorkerEnv } from "../worker/src/env.ts";
 
 declare global {
   namespace Cloudflare {
-    interface Env extends import("../worker/src/env.ts").Env {
+    interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
       SHOP_ORIGIN: string;
       EDGE_ORIGIN: string;
     }
   }
 }
-export type { Env };
+export {};

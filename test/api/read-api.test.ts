@@ -3,7 +3,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Customer } from "../helpers/browser-like.ts";
 import { adminGet, SITE, visit } from "../helpers/visit.ts";
 
-type SessionsPage = { sessions: Array<{ id: string; exchangeCount: number; device: string }>; nextCursor: string | null };
+type SessionsPage = {
+  sessions: Array<{ id: string; exchangeCount: number; device: string }>;
+  nextCursor: string | null;
+};
 type ExchangesPage = {
   exchanges: Array<{
     id: string;
@@ -33,19 +36,27 @@ describe("read API", () => {
   it("refuses requests without the bearer token", async () => {
     const result = await visit(new Request(`${SITE}/__verbatim/api/sessions`));
     expect(result.response.status).toBe(401);
-    const wrong = await visit(new Request(`${SITE}/__verbatim/api/sessions`, { headers: { authorization: "Bearer nope" } }));
+    const wrong = await visit(
+      new Request(`${SITE}/__verbatim/api/sessions`, { headers: { authorization: "Bearer nope" } }),
+    );
     expect(wrong.response.status).toBe(401);
   });
 
   it("says the API is disabled when no token is configured", async () => {
-    const result = await visit(new Request(`${SITE}/__verbatim/api/sessions`, { headers: { authorization: "Bearer x" } }), { ADMIN_TOKEN: "" });
+    const result = await visit(
+      new Request(`${SITE}/__verbatim/api/sessions`, { headers: { authorization: "Bearer x" } }),
+      { ADMIN_TOKEN: "" },
+    );
     expect(result.response.status).toBe(503);
     expect(result.text).toContain("ADMIN_TOKEN");
   });
 
   it("reports health without a token", async () => {
     const result = await visit(new Request(`${SITE}/__verbatim/api/health`));
-    const body = JSON.parse(result.text) as { status: string; checks: { d1: { ok: boolean }; r2: { ok: boolean } } };
+    const body = JSON.parse(result.text) as {
+      status: string;
+      checks: { d1: { ok: boolean }; r2: { ok: boolean } };
+    };
     expect(result.response.status).toBe(200);
     expect(body.checks.d1.ok).toBe(true);
     expect(body.checks.r2.ok).toBe(true);
@@ -78,7 +89,8 @@ describe("read API", () => {
 
   it("returns a session's exchanges in order, with links to their masked bodies", async () => {
     const sid = bob.jar.get("shop.sid");
-    const session = (await json<SessionsPage>(`/sessions?cookie=${encodeURIComponent(`shop.sid=${sid}`)}`)).sessions[0];
+    const session = (await json<SessionsPage>(`/sessions?cookie=${encodeURIComponent(`shop.sid=${sid}`)}`))
+      .sessions[0];
     const page = await json<ExchangesPage>(`/sessions/${session?.id}/exchanges`);
     expect(page.exchanges.map((e) => `${e.request.method} ${new URL(e.request.url).pathname}`)).toEqual([
       "GET /",
@@ -119,13 +131,19 @@ describe("read API", () => {
   });
 
   it("reports a bad config on the health endpoint and keeps proxying without recording", async () => {
-    const result = await visit(new Request(`${SITE}/__verbatim/api/health`), { VERBATIM_SECRET: "short", BODY_CAP_BYTES: "lots" });
+    const result = await visit(new Request(`${SITE}/__verbatim/api/health`), {
+      VERBATIM_SECRET: "short",
+      BODY_CAP_BYTES: "lots",
+    });
     const body = JSON.parse(result.text) as { status: string; configErrors: string[]; recording: boolean };
     expect(body.status).toBe("misconfigured");
     expect(body.recording).toBe(false);
     expect(body.configErrors.join("\n")).toContain("VERBATIM_SECRET");
     expect(body.configErrors.join("\n")).toContain("BODY_CAP_BYTES");
-    const page = await visit(new Request(`${SITE}/terms`), { VERBATIM_SECRET: "short", ORIGIN: env.SHOP_ORIGIN });
+    const page = await visit(new Request(`${SITE}/terms`), {
+      VERBATIM_SECRET: "short",
+      ORIGIN: env.SHOP_ORIGIN,
+    });
     expect(page.response.status).toBe(200);
   });
 });

@@ -5,7 +5,9 @@ import { blobKey } from "../../worker/src/store/blob-store.ts";
 
 /** Reads the archive straight from the local D1 and R2, for assertions about what was stored. */
 export async function exchanges(): Promise<ExchangeRow[]> {
-  const { results } = await env.DB.prepare("SELECT * FROM exchanges ORDER BY started_at, id").all<ExchangeRow>();
+  const { results } = await env.DB.prepare(
+    "SELECT * FROM exchanges ORDER BY started_at, id",
+  ).all<ExchangeRow>();
   return results;
 }
 
@@ -17,7 +19,8 @@ export async function sessions(): Promise<SessionRow[]> {
 export async function exchangeFor(pathPart: string): Promise<ExchangeRow> {
   const all = await exchanges();
   const found = all.filter((row) => row.url.includes(pathPart)).at(-1);
-  if (!found) throw new Error(`no exchange recorded for ${pathPart}; have ${all.map((r) => r.url).join(", ")}`);
+  if (!found)
+    throw new Error(`no exchange recorded for ${pathPart}; have ${all.map((r) => r.url).join(", ")}`);
   return found;
 }
 

@@ -18,14 +18,22 @@ export class Customer {
     this.name = name;
   }
 
-  async request(path: string, init: RequestInit = {}, overrides: Partial<Env> = {}): Promise<Visit & { id: string }> {
+  async request(
+    path: string,
+    init: RequestInit = {},
+    overrides: Partial<Env> = {},
+  ): Promise<Visit & { id: string }> {
     const id = `${this.name}-${++this.#n}`;
     this.ids.push(id);
     const headers = new Headers(init.headers);
     headers.set("x-test-id", id);
     headers.set("accept-encoding", "gzip, deflate, br");
     headers.set("user-agent", `Mozilla/5.0 (X11; Linux x86_64) TestBrowser/${this.name}`);
-    if (!headers.has("sec-fetch-dest")) headers.set("sec-fetch-dest", path.startsWith("/static") || path.startsWith("/api") ? "empty" : "document");
+    if (!headers.has("sec-fetch-dest"))
+      headers.set(
+        "sec-fetch-dest",
+        path.startsWith("/static") || path.startsWith("/api") ? "empty" : "document",
+      );
     if (this.jar.size > 0) headers.set("cookie", [...this.jar].map(([k, v]) => `${k}=${v}`).join("; "));
     const result = await visit(new Request(SITE + path, { ...init, headers, redirect: "manual" }), overrides);
     for (const line of result.response.headers.getSetCookie()) {

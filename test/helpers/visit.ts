@@ -12,7 +12,7 @@ export type Visit = { response: Response; body: Uint8Array; text: string };
  */
 export async function visit(request: Request, overrides: Partial<Env> = {}): Promise<Visit> {
   const ctx = createExecutionContext();
-  const response = await worker.fetch(request, { ...env, ...overrides } as Env, ctx);
+  const response = await worker.fetch(asIncoming(request), { ...env, ...overrides } as Env, ctx);
   const body = new Uint8Array(await response.arrayBuffer());
   await waitOnExecutionContext(ctx);
   return { response, body, text: new TextDecoder().decode(body) };
@@ -26,9 +26,16 @@ export async function direct(origin: string, path: string, init: RequestInit = {
 }
 
 export function adminGet(path: string): Promise<Visit> {
-  return visit(new Request(`${SITE}/__verbatim/api${path}`, { headers: { authorization: "Bearer test-token" } }));
+  return visit(
+    new Request(`${SITE}/__verbatim/api${path}`, { headers: { authorization: "Bearer test-token" } }),
+  );
 }
 
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** Test requests are built by the test, not by the edge: they carry no `cf` object. */
+export function asIncoming(request: Request): Request<unknown, IncomingRequestCfProperties> {
+  return request as Request<unknown, IncomingRequestCfProperties>;
 }

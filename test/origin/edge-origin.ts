@@ -13,7 +13,9 @@ export const LATIN1_PAGE = Buffer.from(
   "latin1",
 );
 
-export const INVALID_JSON = Buffer.from('{"user": "alice", "password": "hunter2", "card": "4242424242424242", oops');
+export const INVALID_JSON = Buffer.from(
+  '{"user": "alice", "password": "hunter2", "card": "4242424242424242", oops',
+);
 
 /** Deterministic pseudo-random bytes (for bodies that must not compress or repeat). */
 export function noise(size: number, seed = 1): Buffer {
@@ -49,7 +51,10 @@ const ROUTES: Record<string, Route> = {
       while (sent < size) {
         const part = chunk.subarray(0, Math.min(chunk.length, size - sent));
         sent += part.length;
-        if (!res.write(part)) return res.once("drain", pump);
+        if (!res.write(part)) {
+          res.once("drain", pump);
+          return;
+        }
       }
       res.end();
     };
@@ -76,7 +81,9 @@ const ROUTES: Record<string, Route> = {
   },
   "/echo": (req, res, _url, body) => {
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ method: req.method, headers: req.headers, body: body.toString("utf8"), url: req.url }));
+    res.end(
+      JSON.stringify({ method: req.method, headers: req.headers, body: body.toString("utf8"), url: req.url }),
+    );
   },
   "/set-session": (_req, res, url) => {
     res.writeHead(200, {
@@ -125,7 +132,9 @@ export function startEdgeOrigin(port = 0): Promise<{ server: Server; url: string
     const accept = createHash("sha1")
       .update(`${req.headers["sec-websocket-key"] ?? ""}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
       .digest("base64");
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
     const frame = (text: string) => Buffer.concat([Buffer.from([0x81, text.length]), Buffer.from(text)]);
     socket.write(frame("hello from origin"));
     socket.on("data", (data: Buffer) => socket.write(frame(`got ${data.length} bytes`)));

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { INVALID_JSON, LATIN1_PAGE } from "../origin/edge-origin.ts";
 import { blob, blobText, exchangeFor, exchanges } from "../helpers/archive.ts";
-import { direct, SITE, sameBytes, visit } from "../helpers/visit.ts";
+import { asIncoming, direct, SITE, sameBytes, visit } from "../helpers/visit.ts";
 
 const edge = () => ({ ORIGIN: env.EDGE_ORIGIN });
 
@@ -17,7 +17,10 @@ describe("bad input", () => {
 
   it("gives the visitor every byte of an oversize body and records it as truncated with the size seen", async () => {
     const bytes = 300_000;
-    const result = await visit(new Request(`${SITE}/big-html?bytes=${bytes}`), { ...edge(), BODY_CAP_BYTES: "100000" });
+    const result = await visit(new Request(`${SITE}/big-html?bytes=${bytes}`), {
+      ...edge(),
+      BODY_CAP_BYTES: "100000",
+    });
     const straight = await direct(env.EDGE_ORIGIN, `/big-html?bytes=${bytes}`);
     expect(result.body.length).toBe(bytes);
     expect(sameBytes(result.body, straight.body)).toBe(true);
@@ -43,7 +46,12 @@ describe("bad input", () => {
     const result = await visit(new Request(`${SITE}/latin1`), edge());
     expect(sameBytes(result.body, new Uint8Array(LATIN1_PAGE))).toBe(true);
     const stored = await blob((await exchangeFor("/latin1")).response_body_digest);
-    const expected = new Uint8Array(Buffer.from(LATIN1_PAGE.toString("latin1").replace("4111 1111 1111 1111", "XXXX XXXX XXXX 1111"), "latin1"));
+    const expected = new Uint8Array(
+      Buffer.from(
+        LATIN1_PAGE.toString("latin1").replace("4111 1111 1111 1111", "XXXX XXXX XXXX 1111"),
+        "latin1",
+      ),
+    );
     expect(sameBytes(stored, expected)).toBe(true);
   });
 
@@ -68,7 +76,11 @@ describe("bad input", () => {
     const { createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
     const worker = (await import("../../worker/src/index.ts")).default;
     const ctx = createExecutionContext();
-    const response = await worker.fetch(new Request(`${SITE}/slow-download`), { ...env, ...edge() }, ctx);
+    const response = await worker.fetch(
+      asIncoming(new Request(`${SITE}/slow-download`)),
+      { ...env, ...edge() },
+      ctx,
+    );
     const reader = response.body?.getReader();
     const first = await reader?.read();
     expect(first?.done).toBe(false);

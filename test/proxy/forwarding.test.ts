@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { RECORDER_COOKIE } from "../../worker/src/proxy/recorder-cookie.ts";
 import { exchangeFor, exchanges } from "../helpers/archive.ts";
-import { SITE, visit } from "../helpers/visit.ts";
+import { asIncoming, SITE, visit } from "../helpers/visit.ts";
 
 const edge = { ORIGIN: env.EDGE_ORIGIN };
 
@@ -15,7 +15,10 @@ async function echo(init: RequestInit = {}, path = "/echo"): Promise<Echo> {
 
 describe("forwarding to the origin", () => {
   it("forwards method, path, query and body, and sets X-Forwarded-* headers", async () => {
-    const seen = await echo({ method: "PUT", body: "payload", headers: { "cf-connecting-ip": "203.0.113.9" } }, "/echo?a=1&b=2");
+    const seen = await echo(
+      { method: "PUT", body: "payload", headers: { "cf-connecting-ip": "203.0.113.9" } },
+      "/echo?a=1&b=2",
+    );
     expect(seen.method).toBe("PUT");
     expect(seen.url).toBe("/echo?a=1&b=2");
     expect(seen.body).toBe("payload");
@@ -25,7 +28,14 @@ describe("forwarding to the origin", () => {
   });
 
   it("drops hop-by-hop headers, including any the Connection header names (RFC 9110 §7.6.1)", async () => {
-    const seen = await echo({ headers: { connection: "x-private-hop", "x-private-hop": "1", "keep-alive": "timeout=5", "x-end-to-end": "yes" } });
+    const seen = await echo({
+      headers: {
+        connection: "x-private-hop",
+        "x-private-hop": "1",
+        "keep-alive": "timeout=5",
+        "x-end-to-end": "yes",
+      },
+    });
     expect(seen.headers["x-private-hop"]).toBeUndefined();
     expect(seen.headers["keep-alive"]).toBeUndefined();
     expect(seen.headers["x-end-to-end"]).toBe("yes");
@@ -46,17 +56,29 @@ describe("forwarding to the origin", () => {
     expect(result.response.status).toBe(302);
     expect(result.response.headers.get("location")).toBe("/latin1?token=abc123secret");
     const row = await exchangeFor("/redirect");
-    const location = (JSON.parse(row.response_headers) as [string, string][]).find(([n]) => n === "location")?.[1];
+    const location = (JSON.parse(row.response_headers) as [string, string][]).find(
+      ([n]) => n === "location",
+    )?.[1];
     expect(location).toBe("/latin1?token=%5BREDACTED%5D");
   });
 
   it("sets a first-party session cookie only for a visitor without one", async () => {
     const first = await visit(new Request(`${SITE}/latin1`), edge);
     const cookie = first.response.headers.getSetCookie().find((c) => c.startsWith(RECORDER_COOKIE));
-    expect(cookie).toMatch(new RegExp(`^${RECORDER_COOKIE}=[0-9a-f]{32}; Path=/; HttpOnly; SameSite=Lax; Secure$`));
-    const again = await visit(new Request(`${SITE}/latin1`, { headers: { cookie: `${RECORDER_COOKIE}=00112233445566778899aabbccddeeff` } }), edge);
+    expect(cookie).toMatch(
+      new RegExp(`^${RECORDER_COOKIE}=[0-9a-f]{32}; Path=/; HttpOnly; SameSite=Lax; Secure$`),
+    );
+    const again = await visit(
+      new Request(`${SITE}/latin1`, {
+        headers: { cookie: `${RECORDER_COOKIE}=00112233445566778899aabbccddeeff` },
+      }),
+      edge,
+    );
     expect(again.response.headers.getSetCookie()).toEqual([]);
-    const withOrigin = await visit(new Request(`${SITE}/latin1`, { headers: { cookie: "shop.sid=abc" } }), edge);
+    const withOrigin = await visit(
+      new Request(`${SITE}/latin1`, { headers: { cookie: "shop.sid=abc" } }),
+      edge,
+    );
     expect(withOrigin.response.headers.getSetCookie()).toEqual([]);
   });
 
@@ -87,7 +109,10 @@ describe("forwarding to the origin", () => {
   it("records a 304 pointing at the body it revalidated", async () => {
     const full = await visit(new Request(`${SITE}/not-modified`), edge);
     expect(full.response.status).toBe(200);
-    const revalidation = await visit(new Request(`${SITE}/not-modified`, { headers: { "if-none-match": '"v1"' } }), edge);
+    const revalidation = await visit(
+      new Request(`${SITE}/not-modified`, { headers: { "if-none-match": '"v1"' } }),
+      edge,
+    );
     expect(revalidation.response.status).toBe(304);
     const rows = (await exchanges()).filter((r) => r.url.endsWith("/not-modified"));
     expect(rows.map((r) => r.status)).toEqual([200, 304]);
@@ -107,7 +132,11 @@ describe("forwarding to the origin", () => {
     const { createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
     const worker = (await import("../../worker/src/index.ts")).default;
     const ctx = createExecutionContext();
-    const response = await worker.fetch(new Request(`${SITE}/events`), { ...env, ORIGIN: env.SHOP_ORIGIN }, ctx);
+    const response = await worker.fetch(
+      asIncoming(new Request(`${SITE}/events`)),
+      { ...env, ORIGIN: env.SHOP_ORIGIN },
+      ctx,
+    );
     const reader = response.body?.getReader();
     const started = Date.now();
     const first = await reader?.read();
@@ -126,7 +155,7 @@ describe("forwarding to the origin", () => {
     const { createExecutionContext } = await import("cloudflare:test");
     const worker = (await import("../../worker/src/index.ts")).default;
     const response = await worker.fetch(
-      new Request(`${SITE}/ws`, { headers: { upgrade: "websocket" } }),
+      asIncoming(new Request(`${SITE}/ws`, { headers: { upgrade: "websocket" } })),
       { ...env, ...edge },
       createExecutionContext(),
     );
@@ -146,5 +175,12 @@ describe("forwarding to the origin", () => {
     expect(messages[0]).toBe("hello from origin");
     expect(messages[1]).toMatch(/^got \d+ bytes$/);
     socket.close();
+  });
+});
+
+describe("content codings", () => {
+  it("asks the origin for no coding when the visitor asked for none", async () => {
+    const seen = (await visit(new Request(`${SITE}/echo`), { ORIGIN: env.EDGE_ORIGIN })).text;
+    expect((JSON.parse(seen) as Echo).headers["accept-encoding"]).toBe("identity");
   });
 });

@@ -21,7 +21,10 @@ function failingD1(): D1Database {
   const real = env.DB;
   return new Proxy(real, {
     get(target, prop) {
-      if (prop === "batch" || prop === "prepare") return () => { throw new Error("D1 unavailable"); };
+      if (prop === "batch" || prop === "prepare")
+        return () => {
+          throw new Error("D1 unavailable");
+        };
       const value = Reflect.get(target, prop) as unknown;
       return typeof value === "function" ? value.bind(target) : value;
     },
@@ -31,7 +34,10 @@ function failingD1(): D1Database {
 const PATHS = ["/", "/static/site.css", "/products/home-insurance", "/api/quote?product=home-insurance"];
 
 async function health(): Promise<{ isolate: { failures: Record<string, number> }; status: string }> {
-  return JSON.parse((await adminGet("/health")).text) as { isolate: { failures: Record<string, number> }; status: string };
+  return JSON.parse((await adminGet("/health")).text) as {
+    isolate: { failures: Record<string, number> };
+    status: string;
+  };
 }
 
 describe("fail open", () => {
@@ -41,18 +47,21 @@ describe("fail open", () => {
     ["R2 and D1 are both down", { BLOBS: failingR2(), DB: failingD1() }, "d1"],
   ];
 
-  it.each(cases)("leaves the visitor's response byte-identical when %s, and counts the failure", async (_name, broken, stage) => {
-    const before = (await health()).isolate.failures[stage] ?? 0;
-    const customer = new Customer(`fail-${stage}-${Math.random().toString(36).slice(2, 6)}`);
-    for (const path of PATHS) {
-      const result = await customer.request(path, {}, broken);
-      expect(result.response.status).toBe(200);
-      expect(sameBytes(result.body, await tapped(result.id)), path).toBe(true);
-    }
-    const after = await health();
-    expect(after.isolate.failures[stage] ?? 0).toBeGreaterThan(before);
-    expect(after.status).toBe("degraded");
-  });
+  it.each(cases)(
+    "leaves the visitor's response byte-identical when %s, and counts the failure",
+    async (_name, broken, stage) => {
+      const before = (await health()).isolate.failures[stage] ?? 0;
+      const customer = new Customer(`fail-${stage}-${Math.random().toString(36).slice(2, 6)}`);
+      for (const path of PATHS) {
+        const result = await customer.request(path, {}, broken);
+        expect(result.response.status).toBe(200);
+        expect(sameBytes(result.body, await tapped(result.id)), path).toBe(true);
+      }
+      const after = await health();
+      expect(after.isolate.failures[stage] ?? 0).toBeGreaterThan(before);
+      expect(after.status).toBe("degraded");
+    },
+  );
 
   it("still indexes the exchange, without its body, when only R2 is down", async () => {
     const customer = new Customer("r2-only");

@@ -4,7 +4,14 @@ import { Customer, tapped } from "../helpers/browser-like.ts";
 import { sameBytes } from "../helpers/visit.ts";
 import type { ExchangeRow } from "../../worker/src/store/rows.ts";
 
-const STATIC = ["/static/site.css", "/static/theme.css", "/static/app.js", "/static/img/logo.svg", "/static/img/product.png", "/static/fonts/inter-400.woff2"];
+const STATIC = [
+  "/static/site.css",
+  "/static/theme.css",
+  "/static/app.js",
+  "/static/img/logo.svg",
+  "/static/img/product.png",
+  "/static/fonts/inter-400.woff2",
+];
 
 /** Browses the demo shop like a customer: anonymous landing, login, product with its JSON calls, checkout. */
 async function browse(customer: Customer, password: string, card: string) {
@@ -20,7 +27,13 @@ async function browse(customer: Customer, password: string, card: string) {
     body: JSON.stringify({ product: "home-insurance", quantity: 1 }),
   });
   await customer.request("/checkout");
-  await customer.form("/checkout", { cardholder: customer.name, cardNumber: card, expiry: "12/29", cvv: "987", product: "home-insurance" });
+  await customer.form("/checkout", {
+    cardholder: customer.name,
+    cardNumber: card,
+    expiry: "12/29",
+    cvv: "987",
+    product: "home-insurance",
+  });
 }
 
 function testIdOf(row: ExchangeRow): string | undefined {
@@ -36,7 +49,10 @@ describe("recording two customers through the demo shop", () => {
 
   beforeAll(async () => {
     // Interleaved, as real traffic is.
-    await Promise.all([browse(alice, "alice-pass", "4242 4242 4242 4242"), browse(bob, "bob-pass", "5555-5555-5555-4444")]);
+    await Promise.all([
+      browse(alice, "alice-pass", "4242 4242 4242 4242"),
+      browse(bob, "bob-pass", "5555-5555-5555-4444"),
+    ]);
     rows = await exchanges();
     for (const customer of [alice, bob]) {
       for (const [id, body] of customer.bodies) {
@@ -52,7 +68,8 @@ describe("recording two customers through the demo shop", () => {
   });
 
   it("gives each visitor exactly the bytes the origin sent, compressed bodies included", () => {
-    for (const [id, body] of visitorBodies) expect(sameBytes(body, originBodies.get(id) ?? new Uint8Array()), id).toBe(true);
+    for (const [id, body] of visitorBodies)
+      expect(sameBytes(body, originBodies.get(id) ?? new Uint8Array()), id).toBe(true);
     expect(visitorBodies.size).toBe(alice.ids.length + bob.ids.length);
   });
 
@@ -73,18 +90,24 @@ describe("recording two customers through the demo shop", () => {
     const css = rows.filter((r) => r.url.endsWith("/static/site.css"));
     expect(css).toHaveLength(2);
     expect(css[0]?.response_body_digest).toBe(css[1]?.response_body_digest);
-    const digests = new Set(rows.flatMap((r) => [r.request_body_digest, r.response_body_digest]).filter(Boolean));
+    const digests = new Set(
+      rows.flatMap((r) => [r.request_body_digest, r.response_body_digest]).filter(Boolean),
+    );
     const { env } = await import("cloudflare:test");
     const listed = await env.BLOBS.list();
     expect(listed.objects.length).toBe(digests.size);
   });
 
   it("records form posts with their secrets masked", async () => {
-    const login = rows.find((r) => r.method === "POST" && r.url.endsWith("/login") && testIdOf(r)?.startsWith("alice"));
+    const login = rows.find(
+      (r) => r.method === "POST" && r.url.endsWith("/login") && testIdOf(r)?.startsWith("alice"),
+    );
     const loginBody = await blobText(login?.request_body_digest ?? null);
     expect(loginBody).toContain("username=alice");
     expect(loginBody).toContain("password=%5BREDACTED%5D");
-    const checkout = rows.find((r) => r.method === "POST" && r.url.endsWith("/checkout") && testIdOf(r)?.startsWith("bob"));
+    const checkout = rows.find(
+      (r) => r.method === "POST" && r.url.endsWith("/checkout") && testIdOf(r)?.startsWith("bob"),
+    );
     const checkoutBody = await blobText(checkout?.request_body_digest ?? null);
     expect(checkoutBody).toContain("cardNumber=XXXX-XXXX-XXXX-4444");
     expect(checkoutBody).toContain("cvv=%5BREDACTED%5D");
@@ -94,7 +117,16 @@ describe("recording two customers through the demo shop", () => {
   it("stores no password, card number, CVV or cookie value anywhere in R2 or D1", async () => {
     const everything = await everythingStored();
     // The demo login page prints the demo passwords as a hint, so look for them as typed into the form.
-    const secrets = ["password=alice-pass", "password=bob-pass", "4242 4242 4242 4242", "4242424242424242", "4242+4242", "5555-5555-5555-4444", "5555555555554444", "cvv=987"];
+    const secrets = [
+      "password=alice-pass",
+      "password=bob-pass",
+      "4242 4242 4242 4242",
+      "4242424242424242",
+      "4242+4242",
+      "5555-5555-5555-4444",
+      "5555555555554444",
+      "cvv=987",
+    ];
     for (const value of [...alice.jar.values(), ...bob.jar.values()]) secrets.push(value);
     for (const secret of secrets) expect(everything.includes(secret), secret).toBe(false);
   });

@@ -60,6 +60,8 @@ describe("snapshot helpers", () => {
   });
 
   it("serialises records canonically whatever the key order", () => {
-    expect(canonicalJson({ b: 1, a: [true, null, "x"], c: { z: 1, y: 2 } })).toBe(canonicalJson({ c: { y: 2, z: 1 }, a: [true, null, "x"], b: 1 }));
+    expect(canonicalJson({ b: 1, a: [true, null, "x"], c: { z: 1, y: 2 } })).toBe(
+      canonicalJson({ c: { y: 2, z: 1 }, a: [true, null, "x"], b: 1 }),
+    );
   });
 });

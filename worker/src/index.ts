@@ -6,11 +6,10 @@ import { VerbatimError } from "./errors/verbatim-error.ts";
 import { errorKind, log } from "./log/log.ts";
 import { badGatewayPage } from "./proxy/error-page.ts";
 import { proxyVisit } from "./proxy/proxy-visit.ts";
+import { counters } from "./recorder/health-counters.ts";
 import { ArchiveIndex } from "./store/archive-index.ts";
 import { R2BlobStore } from "./store/blob-store.ts";
-
-/** Recorder paths: served here, never forwarded to the origin, never recorded. */
-export const RECORDER_PREFIX = "/__verbatim";
+import { RECORDER_PREFIX } from "./recorder-paths.ts";
 
 const app = new Hono<{ Bindings: Env }>();
 
@@ -41,10 +40,17 @@ app.all("*", (c) => {
 
 app.onError((error, c) => {
   if (error instanceof VerbatimError) return error.toResponse();
-  log("error", "unhandled", { kind: errorKind(error), path: new URL(c.req.url).pathname.startsWith(RECORDER_PREFIX) });
+  log("error", "unhandled", {
+    kind: errorKind(error),
+    path: new URL(c.req.url).pathname.startsWith(RECORDER_PREFIX),
+  });
   return new VerbatimError("internal", "internal error").toResponse();
 });
 
+// The runtime treats every export of the main module as an entrypoint: export nothing but the handler.
 export default {
-  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+  fetch(request, env, ctx) {
+    if (counters.startedAt === 0) counters.startedAt = Date.now();
+    return app.fetch(request, env, ctx);
+  },
 } satisfies ExportedHandler<Env>;

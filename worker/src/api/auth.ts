@@ -8,10 +8,14 @@ import { VerbatimError } from "../errors/verbatim-error.ts";
 export function requireToken(getToken: () => string | null): MiddlewareHandler {
   return async function requireTokenMiddleware(c, next) {
     const expected = getToken();
-    if (expected === null) throw new VerbatimError("admin_disabled", "the admin API is disabled: set the ADMIN_TOKEN secret");
+    if (expected === null)
+      throw new VerbatimError("admin_disabled", "the admin API is disabled: set the ADMIN_TOKEN secret");
     const given = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
     if (!(await sameSecret(given, expected))) {
-      throw new VerbatimError("unauthorized", "missing or wrong bearer token (Authorization: Bearer <ADMIN_TOKEN>)");
+      throw new VerbatimError(
+        "unauthorized",
+        "missing or wrong bearer token (Authorization: Bearer <ADMIN_TOKEN>)",
+      );
     }
     await next();
   };

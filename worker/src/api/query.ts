@@ -17,7 +17,10 @@ export function parseTime(name: string, raw: string | undefined, fallback: numbe
   const iso = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw) ? raw : null;
   const value = iso ? Date.parse(/T/.test(iso) && !/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? `${iso}Z` : iso) : NaN;
   if (Number.isNaN(value)) {
-    throw new VerbatimError("bad_query", `${name} must be an ISO-8601 time (2026-11-23T10:00:00Z) or epoch milliseconds, got "${raw}"`);
+    throw new VerbatimError(
+      "bad_query",
+      `${name} must be an ISO-8601 time (2026-11-23T10:00:00Z) or epoch milliseconds, got "${raw}"`,
+    );
   }
   return value;
 }
@@ -28,7 +31,11 @@ export function parseFlag(name: string, raw: string | undefined): boolean {
   throw new VerbatimError("bad_query", `${name} must be true or false, got "${raw}"`);
 }
 
-export function parseEnum<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T | null {
+export function parseEnum<T extends string>(
+  name: string,
+  raw: string | undefined,
+  allowed: readonly T[],
+): T | null {
   if (raw === undefined || raw === "") return null;
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
   throw new VerbatimError("bad_query", `${name} must be one of ${allowed.join(", ")}, got "${raw}"`);
@@ -36,7 +43,8 @@ export function parseEnum<T extends string>(name: string, raw: string | undefine
 
 /** Ids are hex or Crockford base32; anything else cannot exist, so it is a clear 400 rather than a lookup. */
 export function parseId(name: string, raw: string): string {
-  if (!/^[0-9A-Za-z]{16,64}$/.test(raw)) throw new VerbatimError("bad_query", `${name} is not a valid id: "${raw.slice(0, 80)}"`);
+  if (!/^[0-9A-Za-z]{16,64}$/.test(raw))
+    throw new VerbatimError("bad_query", `${name} is not a valid id: "${raw.slice(0, 80)}"`);
   return raw;
 }
 
@@ -45,11 +53,18 @@ export function encodeCursor(values: readonly (string | number)[]): string {
   return btoa(JSON.stringify(values)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-export function decodeCursor(raw: string | undefined, shape: readonly ("string" | "number")[]): (string | number)[] | null {
+export function decodeCursor(
+  raw: string | undefined,
+  shape: readonly ("string" | "number")[],
+): (string | number)[] | null {
   if (raw === undefined || raw === "") return null;
   try {
     const values: unknown = JSON.parse(atob(raw.replace(/-/g, "+").replace(/_/g, "/")));
-    if (Array.isArray(values) && values.length === shape.length && values.every((v, i) => typeof v === shape[i])) {
+    if (
+      Array.isArray(values) &&
+      values.length === shape.length &&
+      values.every((v, i) => typeof v === shape[i])
+    ) {
       return values as (string | number)[];
     }
   } catch {

@@ -34,10 +34,15 @@ api.get("/sessions", async (c) => {
   if (q.cookie !== undefined) {
     // Search by the cookie as the customer's browser holds it: hashed here, compared with stored hashes.
     const eq = q.cookie.indexOf("=");
-    if (eq <= 0) throw new VerbatimError("bad_query", 'cookie must be "name=value", e.g. cookie=shop.sid%3Dabc');
+    if (eq <= 0)
+      throw new VerbatimError("bad_query", 'cookie must be "name=value", e.g. cookie=shop.sid%3Dabc');
     const loaded = loadConfig(c.env);
-    if (!loaded.ok) throw new VerbatimError("storage_unavailable", "recorder is misconfigured; see /__verbatim/api/health");
-    keyHash = await cookieKey(loaded.config.secret, { name: q.cookie.slice(0, eq), value: q.cookie.slice(eq + 1) });
+    if (!loaded.ok)
+      throw new VerbatimError("storage_unavailable", "recorder is misconfigured; see /__verbatim/api/health");
+    keyHash = await cookieKey(loaded.config.secret, {
+      name: q.cookie.slice(0, eq),
+      value: q.cookie.slice(eq + 1),
+    });
   }
   const cursor = decodeCursor(q.cursor, ["number", "string"]);
   const rows = await new ArchiveReader(c.env.DB).listSessions({
@@ -98,10 +103,17 @@ api.get("/exchanges/:id/body", async (c) => {
   if (!row) throw new VerbatimError("not_found", `no exchange ${id}`);
   const digest = part === "request" ? row.request_body_digest : row.response_body_digest;
   const note = part === "request" ? row.request_body_note : row.response_body_note;
-  if (!digest) throw new VerbatimError("not_found", `exchange ${id} has no stored ${part} body${note ? ` (${note})` : ""}`);
+  if (!digest)
+    throw new VerbatimError(
+      "not_found",
+      `exchange ${id} has no stored ${part} body${note ? ` (${note})` : ""}`,
+    );
   const bytes = await new R2BlobStore(c.env.BLOBS).get(digest);
   if (!bytes) throw new VerbatimError("storage_unavailable", `body ${digest} is indexed but missing from R2`);
-  const headers = JSON.parse(part === "request" ? row.request_headers : row.response_headers) as [string, string][];
+  const headers = JSON.parse(part === "request" ? row.request_headers : row.response_headers) as [
+    string,
+    string,
+  ][];
   const contentType = headers.find(([name]) => name === "content-type")?.[1] ?? "application/octet-stream";
   return new Response(bytes, {
     headers: {

@@ -18,7 +18,13 @@ export function sessionView(row: SessionRow) {
   };
 }
 
-function bodyView(id: string, part: "request" | "response", digest: string | null, size: number | null, note: string | null) {
+function bodyView(
+  id: string,
+  part: "request" | "response",
+  digest: string | null,
+  size: number | null,
+  note: string | null,
+) {
   return {
     digest,
     size,
@@ -40,14 +46,26 @@ export function exchangeView(row: ExchangeRow) {
       method: row.method,
       url: row.url,
       headers: JSON.parse(row.request_headers) as [string, string][],
-      body: bodyView(row.id, "request", row.request_body_digest, row.request_body_size, row.request_body_note),
+      body: bodyView(
+        row.id,
+        "request",
+        row.request_body_digest,
+        row.request_body_size,
+        row.request_body_note,
+      ),
     },
     response: {
       status: row.status,
       contentType: row.content_type,
       contentClass: row.content_class,
       headers: JSON.parse(row.response_headers) as [string, string][],
-      body: bodyView(row.id, "response", row.response_body_digest, row.response_body_size, row.response_body_note),
+      body: bodyView(
+        row.id,
+        "response",
+        row.response_body_digest,
+        row.response_body_size,
+        row.response_body_note,
+      ),
       validator: row.validator,
       revalidatedDigest: row.revalidated_digest,
     },

@@ -23,8 +23,7 @@ export type Config = {
  * while ops read the errors on the health endpoint; it is null only when ORIGIN itself is unusable.
  */
 export type ConfigResult =
-  | { ok: true; config: Config }
-  | { ok: false; errors: readonly string[]; passThrough: Config | null };
+  { ok: true; config: Config } | { ok: false; errors: readonly string[]; passThrough: Config | null };
 
 const MIN_SECRET_LENGTH = 16;
 const cache = new WeakMap<Env, ConfigResult>();

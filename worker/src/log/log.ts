@@ -5,7 +5,11 @@
  */
 type Level = "info" | "warn" | "error";
 
-export function log(level: Level, event: string, fields: Record<string, string | number | boolean | null> = {}): void {
+export function log(
+  level: Level,
+  event: string,
+  fields: Record<string, string | number | boolean | null> = {},
+): void {
   const line = JSON.stringify({ level, event, ts: new Date().toISOString(), ...fields });
   if (level === "error") console.error(line);
   else if (level === "warn") console.warn(line);

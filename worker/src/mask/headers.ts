@@ -36,7 +36,8 @@ export function maskHeaders(headers: Headers, report: MaskReport, side: "request
     out.push([name, maskHeaderValue(name, value, report, side)]);
   }
   // Headers joins multiple Set-Cookie lines with ", ", which is ambiguous (Expires has a comma); keep them apart.
-  for (const line of headers.getSetCookie()) out.push(["set-cookie", maskHeaderValue("set-cookie", line, report, side)]);
+  for (const line of headers.getSetCookie())
+    out.push(["set-cookie", maskHeaderValue("set-cookie", line, report, side)]);
   return out;
 }
 

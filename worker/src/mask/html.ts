@@ -1,6 +1,12 @@
 import { Parser } from "htmlparser2";
 import { maskCardNumbers } from "./card-numbers.ts";
-import { AUTOCOMPLETE_RULES, INPUT_TYPE_RULES, ruleById, ruleForField, type FieldRule } from "./field-rules.ts";
+import {
+  AUTOCOMPLETE_RULES,
+  INPUT_TYPE_RULES,
+  ruleById,
+  ruleForField,
+  type FieldRule,
+} from "./field-rules.ts";
 import { maskFieldValue } from "./field-value.ts";
 import { maskJsonText } from "./json-tokens.ts";
 import type { MaskReport } from "./report.ts";
@@ -20,7 +26,8 @@ const FIELD_ELEMENTS = new Set(["input", "textarea", "select", "option"]);
 const VALUE_ATTRIBUTE = /\svalue\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'=<`]+))/i;
 const CONTENT_ATTRIBUTE = /\scontent\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'=<`]+))/i;
 /** Script types whose text is data or code (scanned for secret keys); templates and the like are left alone. */
-const SCRIPT_TYPES = /^(|text\/javascript|application\/javascript|module|application\/json|application\/ld\+json|text\/json|importmap)$/i;
+const SCRIPT_TYPES =
+  /^(|text\/javascript|application\/javascript|module|application\/json|application\/ld\+json|text\/json|importmap)$/i;
 
 export function ruleForInput(attribs: Attribs): FieldRule | null {
   const byType = INPUT_TYPE_RULES[(attribs.type ?? "").toLowerCase()];
@@ -46,7 +53,11 @@ export function maskHtml(html: string, report: MaskReport): string {
     if (!match) return;
     const raw = match[1] ?? match[2] ?? match[3] ?? "";
     const valueStart = start + match.index + match[0].length - raw.length - (match[3] === undefined ? 1 : 0);
-    edits.push({ start: valueStart, end: valueStart + raw.length, text: maskFieldValue(rule, raw, report, location) });
+    edits.push({
+      start: valueStart,
+      end: valueStart + raw.length,
+      text: maskFieldValue(rule, raw, report, location),
+    });
   };
 
   const parser = new Parser(
@@ -72,7 +83,11 @@ export function maskHtml(html: string, report: MaskReport): string {
         const end = parser.endIndex + 1;
         if (textareaRule) {
           const raw = html.slice(start, end);
-          edits.push({ start, end, text: maskFieldValue(textareaRule, raw, report, `html:textarea[name=${textareaName}]`) });
+          edits.push({
+            start,
+            end,
+            text: maskFieldValue(textareaRule, raw, report, `html:textarea[name=${textareaName}]`),
+          });
         } else if (scriptIsData) {
           const raw = html.slice(start, end);
           const masked = maskJsonText(raw, report, "html:script");

@@ -54,7 +54,11 @@ export function maskJsonText(text: string, report: MaskReport, location: string)
       if (pendingRule) {
         // A bare number under a secret key: a card keeps its digits' count (still a number), the rest become the marker string.
         const masked = maskFieldValue(pendingRule, token, report, `${location}:${pendingKey ?? ""}`);
-        replace(i, end, pendingRule.action === "mask-card" ? masked.replaceAll("X", "0") : JSON.stringify(masked));
+        replace(
+          i,
+          end,
+          pendingRule.action === "mask-card" ? masked.replaceAll("X", "0") : JSON.stringify(masked),
+        );
       } else if (/^[0-9]{13,19}$/.test(token)) {
         const masked = maskCardNumbers(token, report, location);
         if (masked !== token) replace(i, end, masked.replaceAll("X", "0"));
@@ -106,6 +110,7 @@ function stringEnd(text: string, start: number): { end: number; innerEnd: number
 
 function nextNonSpace(text: string, from: number): number {
   let i = from;
-  while (i < text.length && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
+  while (i < text.length && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r"))
+    i++;
   return i;
 }

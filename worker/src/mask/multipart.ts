@@ -22,7 +22,9 @@ export function maskMultipart(text: string, boundary: string, report: MaskReport
       const name = /\bname="([^"]*)"/i.exec(headers)?.[1] ?? "";
       const rule = ruleForField(name);
       const location = `multipart:${name}`;
-      const masked = rule ? maskFieldValue(rule, content, report, location) : maskCardNumbers(content, report, location);
+      const masked = rule
+        ? maskFieldValue(rule, content, report, location)
+        : maskCardNumbers(content, report, location);
       return `${maskCardNumbers(headers, report, location)}\r\n\r\n${masked}${trailing}`;
     })
     .join(delimiter);

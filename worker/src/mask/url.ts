@@ -21,7 +21,8 @@ export function maskUrl(url: string, report: MaskReport, location: string): stri
     return `${user}:${REDACTED}@`;
   });
   base = maskCardNumbers(base, report, location);
-  const maskedQuery = query === null ? "" : `?${maskUrlEncoded(query, report, `${location}:query`, QUERY_ONLY_RULE)}`;
+  const maskedQuery =
+    query === null ? "" : `?${maskUrlEncoded(query, report, `${location}:query`, QUERY_ONLY_RULE)}`;
   // Fragments can carry OAuth implicit-flow tokens (#access_token=...).
   const maskedFragment = fragment.includes("=")
     ? `#${maskUrlEncoded(fragment.slice(1), report, `${location}:fragment`, QUERY_ONLY_RULE)}`

@@ -31,12 +31,21 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
   const { config, ctx } = deps;
   const startedAt = Date.now();
   const url = new URL(request.url);
-  const recordThis = config.recording && !config.excludePaths.some((prefix) => url.pathname.startsWith(prefix));
+  const recordThis =
+    config.recording && !config.excludePaths.some((prefix) => url.pathname.startsWith(prefix));
   const isWebSocket = (request.headers.get("upgrade") ?? "").toLowerCase() === "websocket";
 
   if (isWebSocket) {
     // The runtime splices the two sockets together; frames are not recorded.
-    return fetch(buildUpstreamRequest({ request, origin: config.origin, clientIp: clientIpOf(request), body: null, isWebSocket }));
+    return fetch(
+      buildUpstreamRequest({
+        request,
+        origin: config.origin,
+        clientIp: clientIpOf(request),
+        body: null,
+        isWebSocket,
+      }),
+    );
   }
 
   const cookies = parseCookieHeader(request.headers.get("cookie"));
@@ -57,11 +66,20 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
     isWebSocket: false,
   });
 
-  const pending = (response: PendingExchange["response"], ttfbMs: number | null, error: string | null): PendingExchange => ({
+  const pending = (
+    response: PendingExchange["response"],
+    ttfbMs: number | null,
+    error: string | null,
+  ): PendingExchange => ({
     id: exchangeId(startedAt),
     startedAt,
     ttfbMs,
-    request: { method: request.method, url: request.url, headers: new Headers(request.headers), body: recorderRequestBody },
+    request: {
+      method: request.method,
+      url: request.url,
+      headers: new Headers(request.headers),
+      body: recorderRequestBody,
+    },
     response,
     context: requestContext(request, config.ipv4PrefixBits, config.ipv6PrefixBits),
     newRecorderCookie: newCookie,
@@ -79,7 +97,15 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
     if (newCookie) headers.append("set-cookie", recorderSetCookie(newCookie, url.protocol === "https:"));
     if (recordThis) {
       ctx.waitUntil(
-        recordExchange(pending({ status: 502, headers: new Headers(headers), body: page, bodyNote: null }, null, "origin_unreachable"), config, deps.stores),
+        recordExchange(
+          pending(
+            { status: 502, headers: new Headers(headers), body: page, bodyNote: null },
+            null,
+            "origin_unreachable",
+          ),
+          config,
+          deps.stores,
+        ),
       );
     }
     return new Response(page, { status: 502, headers });
@@ -89,7 +115,8 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
   const contentType = origin.headers.get("content-type");
   const hasBody = origin.body !== null && !NULL_BODY_STATUSES.has(origin.status) && request.method !== "HEAD";
   const streaming = STREAMING_TYPES.has(mediaType(contentType));
-  const recordBody = recordThis && hasBody && !streaming && isRecordedType(contentType, config.extraContentTypes);
+  const recordBody =
+    recordThis && hasBody && !streaming && isRecordedType(contentType, config.extraContentTypes);
 
   // A 304 or HEAD answer may still carry an (empty) stream; release it.
   if (!hasBody && origin.body) ctx.waitUntil(origin.body.cancel().catch(() => undefined));
@@ -108,9 +135,23 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
   });
 
   if (recordThis) {
-    const bodyNote = !hasBody ? null : streaming ? "streaming_not_recorded" : recordBody ? null : "type_not_recorded";
+    const bodyNote = !hasBody
+      ? null
+      : streaming
+        ? "streaming_not_recorded"
+        : recordBody
+          ? null
+          : "type_not_recorded";
     ctx.waitUntil(
-      recordExchange(pending({ status: origin.status, headers: new Headers(origin.headers), body: recorderBody, bodyNote }, ttfbMs, null), config, deps.stores),
+      recordExchange(
+        pending(
+          { status: origin.status, headers: new Headers(origin.headers), body: recorderBody, bodyNote },
+          ttfbMs,
+          null,
+        ),
+        config,
+        deps.stores,
+      ),
     );
   }
   return response;

@@ -28,8 +28,10 @@ export function buildUpstreamRequest(input: UpstreamInput): Request {
   if (clientIp) headers.set("x-forwarded-for", forwardedFor ? `${forwardedFor}, ${clientIp}` : clientIp);
   headers.set("x-forwarded-proto", incoming.protocol.replace(":", ""));
   headers.set("x-forwarded-host", incoming.host);
+  // workerd's fetch adds "Accept-Encoding: gzip" to requests that have none; since the visitor gets the
+  // origin's bytes as they are, a visitor that asked for no coding must get none.
   const acceptEncoding = headers.get("accept-encoding");
-  if (acceptEncoding !== null) headers.set("accept-encoding", narrowAcceptEncoding(acceptEncoding));
+  headers.set("accept-encoding", acceptEncoding === null ? "identity" : narrowAcceptEncoding(acceptEncoding));
 
   return new Request(target, {
     method: request.method,

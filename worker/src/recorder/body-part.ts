@@ -22,7 +22,14 @@ export type BodyPart = {
   streamError: string | null;
 };
 
-const NO_BODY: BodyPart = { masked: null, digest: null, size: null, compress: false, note: null, streamError: null };
+const NO_BODY: BodyPart = {
+  masked: null,
+  digest: null,
+  size: null,
+  compress: false,
+  note: null,
+  streamError: null,
+};
 
 export async function readBodyPart(input: {
   source: ReadableStream<Uint8Array> | Uint8Array | null;
@@ -42,13 +49,23 @@ export async function readBodyPart(input: {
   if (captured.error) await noteFailure("capture", captured.error, exchangeId, sink);
   // workerd's tee drops chunks still buffered for a branch when the source errors, so a reset can leave nothing.
   if (captured.bytes.byteLength === 0) {
-    return { ...NO_BODY, size: captured.size, note: captured.error ? "partial" : null, streamError: captured.error };
+    return {
+      ...NO_BODY,
+      size: captured.size,
+      note: captured.error ? "partial" : null,
+      streamError: captured.error,
+    };
   }
 
   const decoded = await decodeBody(captured, contentEncoding, cap);
   if (!decoded.ok) {
     await noteFailure("decode", decoded.reason, exchangeId, sink);
-    return { ...NO_BODY, size: captured.size, note: `${decoded.reason}:${decoded.coding}`, streamError: captured.error };
+    return {
+      ...NO_BODY,
+      size: captured.size,
+      note: `${decoded.reason}:${decoded.coding}`,
+      streamError: captured.error,
+    };
   }
   const body = decoded.body;
   const notes = [body.truncated ? "truncated" : null, captured.error ? "partial" : null].filter(Boolean);
@@ -62,7 +79,12 @@ export async function readBodyPart(input: {
   } catch (error) {
     await noteFailure("mask", error, exchangeId, sink);
     const reason = error instanceof Error && "reason" in error ? String(error.reason) : "masker_error";
-    return { ...NO_BODY, size: body.size, note: [`mask_failed:${reason}`, ...notes].join(","), streamError: captured.error };
+    return {
+      ...NO_BODY,
+      size: body.size,
+      note: [`mask_failed:${reason}`, ...notes].join(","),
+      streamError: captured.error,
+    };
   }
   return {
     masked,

@@ -7,7 +7,8 @@ import { errorKind, log } from "../log/log.ts";
 export type FailureStage = "capture" | "decode" | "mask" | "r2" | "d1" | "session" | "config";
 
 export const counters = {
-  startedAt: Date.now(),
+  /** Set by the first request: at module scope the Workers clock reads 0. */
+  startedAt: 0,
   exchangesRecorded: 0,
   exchangesNotRecorded: 0,
   bodiesStored: 0,
@@ -15,11 +16,19 @@ export const counters = {
   bodiesTruncated: 0,
   d1RowsWritten: 0,
   r2Puts: 0,
-  failures: { capture: 0, decode: 0, mask: 0, r2: 0, d1: 0, session: 0, config: 0 } satisfies Record<FailureStage, number>,
+  failures: { capture: 0, decode: 0, mask: 0, r2: 0, d1: 0, session: 0, config: 0 } satisfies Record<
+    FailureStage,
+    number
+  >,
   lastFailure: null as { at: string; stage: FailureStage; kind: string } | null,
 };
 
-export type FailureSink = (at: number, stage: FailureStage, kind: string, exchangeId: string | null) => Promise<void>;
+export type FailureSink = (
+  at: number,
+  stage: FailureStage,
+  kind: string,
+  exchangeId: string | null,
+) => Promise<void>;
 
 /** Counts and logs a failure, then tries to persist it; a failing sink is swallowed (it is likely the cause). */
 export async function noteFailure(

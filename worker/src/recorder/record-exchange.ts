@@ -19,7 +19,11 @@ export type RecorderStores = { blobs: BlobStore; index: ArchiveIndex };
  * (every failure is counted, logged and, when D1 is up, written to recorder_failures) and it never touches
  * the visitor's response, which has already gone.
  */
-export async function recordExchange(pending: PendingExchange, config: Config, stores: RecorderStores): Promise<void> {
+export async function recordExchange(
+  pending: PendingExchange,
+  config: Config,
+  stores: RecorderStores,
+): Promise<void> {
   const sink: FailureSink = (at, stage, kind, id) => stores.index.recordFailure(at, stage, kind, id);
   try {
     await record(pending, config, stores, sink);
@@ -58,7 +62,8 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
   const blobs: BlobRow[] = [];
   const requestNote = await storeBody(requestBody, stores, blobs, pending.id, sink, finishedAt);
   const responseNote = await storeBody(responseBody, stores, blobs, pending.id, sink, finishedAt);
-  if (requestBody.note?.includes("truncated") || responseBody.note?.includes("truncated")) counters.bodiesTruncated++;
+  if (requestBody.note?.includes("truncated") || responseBody.note?.includes("truncated"))
+    counters.bodiesTruncated++;
 
   const session = await resolveSession(pending, config, stores.index);
   const contentClass = classify(responseType);
@@ -84,10 +89,12 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
     page_view: pageView ? 1 : 0,
     request_headers: JSON.stringify(maskHeaders(request.headers, report, "request")),
     response_headers: JSON.stringify(maskHeaders(response.headers, report, "response")),
-    request_body_digest: requestBody.digest && !requestNote?.includes("store_failed") ? requestBody.digest : null,
+    request_body_digest:
+      requestBody.digest && !requestNote?.includes("store_failed") ? requestBody.digest : null,
     request_body_size: requestBody.size,
     request_body_note: requestNote,
-    response_body_digest: responseBody.digest && !responseNote?.includes("store_failed") ? responseBody.digest : null,
+    response_body_digest:
+      responseBody.digest && !responseNote?.includes("store_failed") ? responseBody.digest : null,
     response_body_size: responseBody.size,
     response_body_note: responseNote ?? response.bodyNote,
     validator,
@@ -178,7 +185,11 @@ async function revalidated(
   requestHeaders: Headers,
   validator: string | null,
 ): Promise<string | null> {
-  const candidates = [validator, requestHeaders.get("if-none-match"), requestHeaders.get("if-modified-since")];
+  const candidates = [
+    validator,
+    requestHeaders.get("if-none-match"),
+    requestHeaders.get("if-modified-since"),
+  ];
   for (const candidate of candidates) {
     if (!candidate) continue;
     const digest = await index.bodyForValidator(url, candidate);

@@ -2,7 +2,8 @@
  * What kind of body a media type carries. The class decides whether the body is recorded at all and which
  * masker reads it. Order matters: the first matching row wins.
  */
-export type ContentClass = "html" | "json" | "css" | "js" | "image" | "font" | "text" | "form" | "multipart" | "other";
+export type ContentClass =
+  "html" | "json" | "css" | "js" | "image" | "font" | "text" | "form" | "multipart" | "other";
 
 const CLASS_RULES: ReadonlyArray<readonly [RegExp, ContentClass]> = [
   [/^text\/html$|^application\/xhtml\+xml$/, "html"],

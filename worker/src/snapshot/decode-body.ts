@@ -17,7 +17,11 @@ export type DecodeResult =
   | { ok: false; reason: "unsupported_encoding" | "decode_failed"; coding: string };
 
 /** Decodes a captured body per its Content-Encoding list (applied in order, so undone in reverse). */
-export async function decodeBody(body: CapturedBody, contentEncoding: string | null, cap: number): Promise<DecodeResult> {
+export async function decodeBody(
+  body: CapturedBody,
+  contentEncoding: string | null,
+  cap: number,
+): Promise<DecodeResult> {
   const codings = (contentEncoding ?? "")
     .split(",")
     .map((c) => c.trim().toLowerCase())
@@ -32,7 +36,8 @@ export async function decodeBody(body: CapturedBody, contentEncoding: string | n
       new Blob([current.bytes]).stream().pipeThrough(new DecompressionStream(format)),
       cap,
     );
-    if (decoded.error && !current.truncated && !current.error) return { ok: false, reason: "decode_failed", coding };
+    if (decoded.error && !current.truncated && !current.error)
+      return { ok: false, reason: "decode_failed", coding };
     current = {
       bytes: decoded.bytes,
       // Past the wire cap only the wire size is known; otherwise the decoded size is the body's size.

@@ -15,7 +15,13 @@ export type RequestContext = {
   clientNetwork: string | null;
 };
 
-type CfGeo = { country?: unknown; region?: unknown; city?: unknown; postalCode?: unknown; timezone?: unknown };
+type CfGeo = {
+  country?: unknown;
+  region?: unknown;
+  city?: unknown;
+  postalCode?: unknown;
+  timezone?: unknown;
+};
 
 function str(value: unknown): string | null {
   return typeof value === "string" && value.length > 0 ? value : null;

@@ -94,7 +94,9 @@ export class ArchiveIndex {
     for (const key of write.keys) {
       statements.push(
         this.#db
-          .prepare("INSERT OR IGNORE INTO session_keys (key_hash, session_id, cookie_name, first_seen) VALUES (?, ?, ?, ?)")
+          .prepare(
+            "INSERT OR IGNORE INTO session_keys (key_hash, session_id, cookie_name, first_seen) VALUES (?, ?, ?, ?)",
+          )
           .bind(key.key_hash, key.session_id, key.cookie_name, key.first_seen),
       );
     }
@@ -102,7 +104,9 @@ export class ArchiveIndex {
     const columns = Object.keys(e) as Array<keyof ExchangeRow>;
     statements.push(
       this.#db
-        .prepare(`INSERT INTO exchanges (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`)
+        .prepare(
+          `INSERT INTO exchanges (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+        )
         .bind(...columns.map((column) => e[column])),
     );
     const results = await this.#db.batch(statements);

@@ -33,7 +33,9 @@ export class ArchiveReader {
     if (filter.withErrors) where.push("error_count > 0");
     if (filter.urlContains) {
       // instr() rather than LIKE: the user's text has no wildcard meaning.
-      where.push("id IN (SELECT session_id FROM exchanges WHERE instr(url, ?) > 0 AND started_at BETWEEN ? AND ?)");
+      where.push(
+        "id IN (SELECT session_id FROM exchanges WHERE instr(url, ?) > 0 AND started_at BETWEEN ? AND ?)",
+      );
       params.push(filter.urlContains, filter.from, filter.to);
     }
     if (filter.after) {
@@ -73,7 +75,9 @@ export class ArchiveReader {
 
   async recentFailures(since: number): Promise<{ stage: string; kind: string; count: number }[]> {
     const { results } = await this.#db
-      .prepare("SELECT stage, kind, count(*) AS count FROM recorder_failures WHERE at >= ? GROUP BY stage, kind")
+      .prepare(
+        "SELECT stage, kind, count(*) AS count FROM recorder_failures WHERE at >= ? GROUP BY stage, kind",
+      )
       .bind(since)
       .all<{ stage: string; kind: string; count: number }>();
     return results;
