@@ -1,5 +1,5 @@
 -- Verbatim archive index. Bodies live in R2 under their SHA-256; these tables hold metadata and digests.
--- Times are epoch milliseconds (UTC). `day` (YYYY-MM-DD, UTC) partitions exchanges for day-sized exports.
+-- Times are epoch milliseconds (UTC). `day` (YYYY-MM-DD, UTC) labels the partition of day-sized exports.
 
 CREATE TABLE sessions (
   id TEXT PRIMARY KEY,                 -- derived from a keyed hash of the first cookie that identified the visit
@@ -15,7 +15,6 @@ CREATE TABLE sessions (
   client_network TEXT                  -- truncated per policy, e.g. 203.0.113.0/24
 );
 CREATE INDEX sessions_by_last_seen ON sessions (last_seen DESC, id DESC);
-CREATE INDEX sessions_by_first_seen ON sessions (first_seen, id);
 
 -- Every cookie that identified a session, as HMAC(secret, name=value): the cookie value itself is never stored.
 CREATE TABLE session_keys (
@@ -64,7 +63,8 @@ CREATE TABLE exchanges (
   record_hash TEXT NOT NULL            -- SHA-256 of the canonical record (see worker/src/snapshot/record-hash.ts)
 );
 CREATE INDEX exchanges_by_session ON exchanges (session_id, started_at, id);
-CREATE INDEX exchanges_by_day ON exchanges (day, started_at, id);
+-- No index on `day`: ids start with their time, so a day's exchanges are a primary-key range
+-- (every index costs one more D1 row written per exchange).
 CREATE INDEX exchanges_by_url_validator ON exchanges (url, validator);
 
 -- Recorder failures that could be written (D1 itself may be the thing that failed; health also shows in-memory counts).
