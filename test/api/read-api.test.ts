@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { customerToken } from "../../worker/src/mask/keyed-hash.ts";
 import { Customer } from "../helpers/browser-like.ts";
 import { adminGet, SITE, visit } from "../helpers/visit.ts";
 
@@ -80,6 +81,13 @@ describe("read API", () => {
     expect(page.sessions[0]?.exchangeCount).toBe(alice.ids.length);
   });
 
+  it("finds a customer's sessions by their identifier, which is hashed and never stored", async () => {
+    const page = await json<SessionsPage>("/sessions?customer=Alice");
+    expect(page.sessions).toHaveLength(1);
+    expect(page.sessions[0]?.exchangeCount).toBe(alice.ids.length);
+    expect((await json<SessionsPage>("/sessions?customer=nobody")).sessions).toHaveLength(0);
+  });
+
   it("filters sessions by time range and URL", async () => {
     expect((await json<SessionsPage>("/sessions?to=2000-01-01T00:00:00Z")).sessions).toHaveLength(0);
     expect((await json<SessionsPage>(`/sessions?from=${Date.now() - 60_000}`)).sessions).toHaveLength(2);
@@ -101,7 +109,8 @@ describe("read API", () => {
     expect(page.exchanges.filter((e) => e.pageView).length).toBe(2);
     const login = page.exchanges[1];
     const requestBody = await adminGet(login?.request.body.href?.replace("/__verbatim/api", "") ?? "");
-    expect(requestBody.text).toBe("username=bob&password=%5BREDACTED%5D");
+    const token = customerToken(env.VERBATIM_SECRET ?? "", "bob");
+    expect(requestBody.text).toBe(`username=${encodeURIComponent(token)}&password=%5BREDACTED%5D`);
     const product = page.exchanges[2];
     const html = await adminGet(product?.response.body.href?.replace("/__verbatim/api", "") ?? "");
     expect(html.response.headers.get("content-type")).toContain("text/html");
@@ -119,6 +128,7 @@ describe("read API", () => {
     ["/sessions?cookie=novalue", 400, "cookie"],
     ["/sessions?device=toaster", 400, "device"],
     ["/sessions?errors=maybe", 400, "errors"],
+    ["/sessions?customer=%20", 400, "customer"],
     ["/sessions/..%2F..%2Fetc", 400, "not a valid id"],
     ["/sessions/0123456789abcdef0123456789abcdef", 404, "no session"],
     ["/exchanges/01M8494D9J9MWAYS0H034G9S6W", 404, "no exchange"],

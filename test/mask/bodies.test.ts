@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { maskBody, maskHeaders, maskUrl, MaskReport } from "../../worker/src/mask/index.ts";
+import { customerToken } from "../../worker/src/mask/keyed-hash.ts";
 
 const enc = (text: string) => new TextEncoder().encode(text);
 const dec = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -52,8 +53,8 @@ describe("masking HTML", () => {
     ],
     [
       "inline state",
-      '<script>window.__STATE__ = {"user":"al","accessToken":"eyJ.x.y","n":1}</script>',
-      '<script>window.__STATE__ = {"user":"al","accessToken":"[REDACTED]","n":1}</script>',
+      '<script>window.__STATE__ = {"city":"NY","accessToken":"eyJ.x.y","n":1}</script>',
+      '<script>window.__STATE__ = {"city":"NY","accessToken":"[REDACTED]","n":1}</script>',
     ],
     [
       "a JSON island",
@@ -70,7 +71,7 @@ describe("masking HTML", () => {
   });
 
   it("keeps every byte outside the masked spans", () => {
-    const page = `<!doctype html>\n<html><head><title>Caf\u00e9 \u2014 ok</title></head><body>\n<!-- comment 4242 -->\n<input name=email value="a@b.c">\n<input type=password value=pw>\n</body></html>`;
+    const page = `<!doctype html>\n<html><head><title>Caf\u00e9 \u2014 ok</title></head><body>\n<!-- comment 4242 -->\n<input name=city value="New York">\n<input type=password value=pw>\n</body></html>`;
     const masked = mask(page, "text/html");
     expect(masked).toBe(page.replace("value=pw", "value=[REDACTED]"));
   });
@@ -107,7 +108,11 @@ describe("masking JSON", () => {
 
 describe("masking forms", () => {
   it.each([
-    ["a login", "username=al&password=hunter2", "username=al&password=%5BREDACTED%5D"],
+    [
+      "a login (no key: the username is redacted, not hashed)",
+      "username=al&password=hunter2",
+      "username=%5BREDACTED%5D&password=%5BREDACTED%5D",
+    ],
     [
       "a card typed with spaces",
       "cardNumber=4242+4242+4242+4242&cvv=123",
@@ -199,5 +204,24 @@ describe("masking other charsets", () => {
   it("leaves binary fonts untouched", () => {
     const bytes = new Uint8Array([0x77, 0x4f, 0x46, 0x32, 0x34, 0x32, 0x34, 0x32]);
     expect(maskBody(bytes, "font/woff2", new MaskReport())).toBe(bytes);
+  });
+});
+
+describe("hashing customer identifiers", () => {
+  it("replaces a username or email with a keyed token and collects it for the session", () => {
+    const report = new MaskReport("k".repeat(32));
+    const masked = dec(
+      maskBody(enc("username=Alice&password=x"), "application/x-www-form-urlencoded", report),
+    );
+    const token = customerToken("k".repeat(32), " alice ");
+    expect(masked).toBe(`username=${encodeURIComponent(token)}&password=%5BREDACTED%5D`);
+    expect([...report.customerTokens]).toEqual([token]);
+    const json = dec(maskBody(enc('{"email":"ALICE@example.com"}'), "application/json", report));
+    expect(json).toBe(`{"email":"${customerToken("k".repeat(32), "alice@example.com")}"}`);
+  });
+
+  it("gives different tokens under different keys", () => {
+    expect(customerToken("a".repeat(32), "alice")).not.toBe(customerToken("b".repeat(32), "alice"));
+    expect(customerToken("a".repeat(32), "alice")).toMatch(/^\[hash:[0-9a-f]{32}\]$/);
   });
 });

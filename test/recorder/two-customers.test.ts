@@ -1,4 +1,6 @@
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { customerToken } from "../../worker/src/mask/keyed-hash.ts";
 import { blobText, everythingStored, exchanges, sessions } from "../helpers/archive.ts";
 import { Customer, tapped } from "../helpers/browser-like.ts";
 import { sameBytes } from "../helpers/visit.ts";
@@ -93,7 +95,6 @@ describe("recording two customers through the demo shop", () => {
     const digests = new Set(
       rows.flatMap((r) => [r.request_body_digest, r.response_body_digest]).filter(Boolean),
     );
-    const { env } = await import("cloudflare:test");
     const listed = await env.BLOBS.list();
     expect(listed.objects.length).toBe(digests.size);
   });
@@ -103,7 +104,9 @@ describe("recording two customers through the demo shop", () => {
       (r) => r.method === "POST" && r.url.endsWith("/login") && testIdOf(r)?.startsWith("alice"),
     );
     const loginBody = await blobText(login?.request_body_digest ?? null);
-    expect(loginBody).toContain("username=alice");
+    expect(loginBody).toContain(
+      `username=${encodeURIComponent(customerToken(env.VERBATIM_SECRET ?? "", "alice"))}`,
+    );
     expect(loginBody).toContain("password=%5BREDACTED%5D");
     const checkout = rows.find(
       (r) => r.method === "POST" && r.url.endsWith("/checkout") && testIdOf(r)?.startsWith("bob"),

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { loadConfig } from "../config/config.ts";
 import type { Env } from "../env.ts";
 import { VerbatimError } from "../errors/verbatim-error.ts";
+import { customerToken } from "../mask/keyed-hash.ts";
 import { cookieKey } from "../recorder/session-keys.ts";
 import { ArchiveReader } from "../store/archive-reader.ts";
 import { R2BlobStore } from "../store/blob-store.ts";
@@ -44,11 +45,21 @@ api.get("/sessions", async (c) => {
       value: q.cookie.slice(eq + 1),
     });
   }
+  let customer: string | null = null;
+  if (q.customer !== undefined) {
+    if (q.customer.trim() === "") throw new VerbatimError("bad_query", "customer must not be empty");
+    const loaded = loadConfig(c.env);
+    if (!loaded.ok)
+      throw new VerbatimError("storage_unavailable", "recorder is misconfigured; see /__verbatim/api/health");
+    // The identifier is hashed with the recorder's key and compared with stored tokens; it is never stored.
+    customer = customerToken(loaded.config.secret, q.customer);
+  }
   const cursor = decodeCursor(q.cursor, ["number", "string"]);
   const rows = await new ArchiveReader(c.env.DB).listSessions({
     from,
     to,
     keyHash,
+    customerToken: customer,
     device: parseEnum("device", q.device, DEVICES),
     withErrors: parseFlag("errors", q.errors),
     urlContains: q.url && q.url.length > 0 ? q.url : null,

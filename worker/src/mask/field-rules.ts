@@ -6,8 +6,9 @@
  * `redact`: the value is never stored in any form (PCI DSS 3.3.1 forbids keeping the card security code
  * and PIN after authorisation; passwords and tokens are credentials).
  * `mask-card`: keep the last four digits, same length (PCI DSS 3.4.1).
+ * `hash`: a keyed HMAC token replaces the value; `customer` rules also link the session to that customer.
  */
-export type FieldAction = "redact" | "mask-card";
+export type FieldAction = "redact" | "mask-card" | "hash";
 
 export type FieldRule = {
   id: string;
@@ -15,6 +16,8 @@ export type FieldRule = {
   exact?: readonly string[];
   contains?: readonly string[];
   suffix?: readonly string[];
+  /** The value identifies the customer: its token is indexed so support can find their sessions. */
+  customer?: boolean;
 };
 
 export const FIELD_RULES: readonly FieldRule[] = [
@@ -97,6 +100,22 @@ export const FIELD_RULES: readonly FieldRule[] = [
       "privatekey",
     ],
     suffix: ["token", "secret", "apikey"],
+  },
+  {
+    id: "customer-identifier",
+    action: "hash",
+    customer: true,
+    exact: [
+      "username",
+      "user",
+      "login",
+      "email",
+      "emailaddress",
+      "useremail",
+      "customerid",
+      "customernumber",
+      "accountnumber",
+    ],
   },
   {
     id: "national-id",

@@ -35,7 +35,7 @@ export async function recordExchange(
 
 async function record(pending: PendingExchange, config: Config, stores: RecorderStores, sink: FailureSink) {
   const { request, response } = pending;
-  const report = new MaskReport();
+  const report = new MaskReport(config.secret);
   const responseType = response.headers.get("content-type");
   const [requestBody, responseBody] = await Promise.all([
     readBodyPart({
@@ -124,6 +124,11 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
         client_network: pending.context.clientNetwork,
       },
       keys: session.keys,
+      customers: [...report.customerTokens].map((token) => ({
+        customer_token: token,
+        session_id: session.id,
+        first_seen: pending.startedAt,
+      })),
       exchange,
     });
     counters.exchangesRecorded++;

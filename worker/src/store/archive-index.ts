@@ -1,8 +1,8 @@
-import type { BlobRow, ExchangeRow, SessionKeyRow, SessionRow } from "./rows.ts";
+import type { BlobRow, ExchangeRow, SessionCustomerRow, SessionKeyRow, SessionRow } from "./rows.ts";
 
 /**
  * Every D1 statement the recorder writes with, built in one place. One exchange is written as one
- * `batch()` (a single transaction): blobs, session, session keys, exchange, so a reader never sees an
+ * `batch()` (a single transaction): blobs, session, session keys, customer links, exchange, so a reader never sees an
  * exchange whose session or blobs are missing.
  */
 export class ArchiveIndex {
@@ -50,6 +50,7 @@ export class ArchiveIndex {
     blobs: readonly BlobRow[];
     session: SessionRow;
     keys: readonly SessionKeyRow[];
+    customers: readonly SessionCustomerRow[];
     exchange: ExchangeRow;
   }): Promise<{ rowsWritten: number }> {
     const statements: D1PreparedStatement[] = [];
@@ -98,6 +99,15 @@ export class ArchiveIndex {
             "INSERT OR IGNORE INTO session_keys (key_hash, session_id, cookie_name, first_seen) VALUES (?, ?, ?, ?)",
           )
           .bind(key.key_hash, key.session_id, key.cookie_name, key.first_seen),
+      );
+    }
+    for (const customer of write.customers) {
+      statements.push(
+        this.#db
+          .prepare(
+            "INSERT OR IGNORE INTO session_customers (customer_token, session_id, first_seen) VALUES (?, ?, ?)",
+          )
+          .bind(customer.customer_token, customer.session_id, customer.first_seen),
       );
     }
     const e = write.exchange;

@@ -5,6 +5,7 @@ export type SessionFilter = {
   from: number;
   to: number;
   keyHash: string | null;
+  customerToken: string | null;
   device: string | null;
   withErrors: boolean;
   urlContains: string | null;
@@ -25,6 +26,10 @@ export class ArchiveReader {
     if (filter.keyHash) {
       where.push("id IN (SELECT session_id FROM session_keys WHERE key_hash = ?)");
       params.push(filter.keyHash);
+    }
+    if (filter.customerToken) {
+      where.push("id IN (SELECT session_id FROM session_customers WHERE customer_token = ?)");
+      params.push(filter.customerToken);
     }
     if (filter.device) {
       where.push("device = ?");

@@ -52,3 +52,5 @@ export type ExchangeRow = {
 };
 
 export type SessionKeyRow = { key_hash: string; session_id: string; cookie_name: string; first_seen: number };
+
+export type SessionCustomerRow = { customer_token: string; session_id: string; first_seen: number };
