@@ -9,6 +9,7 @@ export interface Env {
   IP_TRUNCATE?: string;
   RECORDING?: string;
   EXTRA_CONTENT_TYPES?: string;
+  REPLAY_HOST?: string;
   VERBATIM_SECRET?: string;
   ADMIN_TOKEN?: string;
 }

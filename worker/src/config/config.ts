@@ -16,6 +16,11 @@ export type Config = {
   /** Keys every HMAC the recorder stores instead of a secret value. */
   secret: string;
   adminToken: string | null;
+  /**
+   * The parent host of replay origins: a page view replays at `<session>--<pageview>.<replayHost>`, an origin
+   * of its own, so recorded scripts can never reach the console's cookies or the live site.
+   */
+  replayHost: string;
 };
 
 /**
@@ -105,6 +110,11 @@ export function parseConfig(env: Env): ConfigResult {
     }
   }
 
+  const replayHost = (env.REPLAY_HOST ?? "replay.localhost").trim().toLowerCase();
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(replayHost)) {
+    errors.push(`REPLAY_HOST must be a host name such as replay.example.com, got "${env.REPLAY_HOST}"`);
+  }
+
   const extraContentTypes = list(env.EXTRA_CONTENT_TYPES).map((type) => type.toLowerCase());
   for (const type of extraContentTypes) {
     if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+*-]+$/.test(type)) {
@@ -123,6 +133,7 @@ export function parseConfig(env: Env): ConfigResult {
     extraContentTypes,
     secret,
     adminToken: env.ADMIN_TOKEN && env.ADMIN_TOKEN.length > 0 ? env.ADMIN_TOKEN : null,
+    replayHost,
   };
   if (errors.length === 0) return { ok: true, config };
   const originBroken = errors.some((e) => e.startsWith("ORIGIN"));
