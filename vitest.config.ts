@@ -1,5 +1,12 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { resolve } from "node:path";
+import { unstable_readConfig } from "wrangler";
 import { defineConfig } from "vitest/config";
+
+// The Workers plugin bundles with Vite, which does not read wrangler.toml's [alias]: map the policy module here.
+const wrangler = unstable_readConfig({ config: "./wrangler.toml" });
+const policyPath = wrangler.alias?.["verbatim-policy"];
+if (!policyPath) throw new Error('wrangler.toml must alias "verbatim-policy" to a policy file');
 
 export default defineConfig({
   plugins: [
@@ -17,6 +24,7 @@ export default defineConfig({
       },
     })),
   ],
+  resolve: { alias: { "verbatim-policy": resolve(policyPath) } },
   test: {
     include: ["test/**/*.test.ts"],
     exclude: ["test/browser/**"],

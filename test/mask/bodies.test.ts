@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { maskBody, maskHeaders, maskUrl, MaskReport } from "../../worker/src/mask/index.ts";
+import { maskBody, maskHeaders, maskUrl, MaskContext } from "../../worker/src/mask/index.ts";
 import { customerToken } from "../../worker/src/mask/keyed-hash.ts";
 
 const enc = (text: string) => new TextEncoder().encode(text);
 const dec = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 function mask(body: string, contentType: string): string {
-  return dec(maskBody(enc(body), contentType, new MaskReport()));
+  return dec(maskBody(enc(body), contentType, new MaskContext()));
 }
 
 describe("masking HTML", () => {
@@ -146,7 +146,7 @@ describe("masking forms", () => {
   });
 
   it("refuses a multipart body without a boundary (the recorder then stores no body)", () => {
-    expect(() => maskBody(enc("password=x"), "multipart/form-data", new MaskReport())).toThrow(
+    expect(() => maskBody(enc("password=x"), "multipart/form-data", new MaskContext())).toThrow(
       "multipart_without_boundary",
     );
   });
@@ -161,7 +161,7 @@ describe("masking headers and URLs", () => {
       accept: "text/html",
     });
     headers.append("set-cookie", "shop.sid=new; Path=/; HttpOnly");
-    const masked = Object.fromEntries(maskHeaders(headers, new MaskReport(), "request"));
+    const masked = Object.fromEntries(maskHeaders(headers, new MaskContext(), "request"));
     expect(masked).toEqual({
       accept: "text/html",
       authorization: "[REDACTED]",
@@ -183,7 +183,7 @@ describe("masking headers and URLs", () => {
     ["a fragment token", "/cb#access_token=abc&x=1", "/cb#access_token=%5BREDACTED%5D&x=1"],
     ["nothing secret", "/products/home-insurance?zip=10001", "/products/home-insurance?zip=10001"],
   ])("masks %s in a URL", (_name, input, expected) => {
-    expect(maskUrl(input, new MaskReport(), "url")).toBe(expected);
+    expect(maskUrl(input, new MaskContext(), "url")).toBe(expected);
   });
 });
 
@@ -195,7 +195,7 @@ describe("masking other charsets", () => {
       bytes[2 * i] = text.charCodeAt(i) & 0xff;
       bytes[2 * i + 1] = text.charCodeAt(i) >> 8;
     }
-    const masked = maskBody(bytes, "text/html; charset=utf-16", new MaskReport());
+    const masked = maskBody(bytes, "text/html; charset=utf-16", new MaskContext());
     expect(new TextDecoder("utf-16le", { fatal: false, ignoreBOM: true }).decode(masked)).toBe(
       "\ufeff<p>XXXX XXXX XXXX 4242</p>",
     );
@@ -203,13 +203,13 @@ describe("masking other charsets", () => {
 
   it("leaves binary fonts untouched", () => {
     const bytes = new Uint8Array([0x77, 0x4f, 0x46, 0x32, 0x34, 0x32, 0x34, 0x32]);
-    expect(maskBody(bytes, "font/woff2", new MaskReport())).toBe(bytes);
+    expect(maskBody(bytes, "font/woff2", new MaskContext())).toBe(bytes);
   });
 });
 
 describe("hashing customer identifiers", () => {
   it("replaces a username or email with a keyed token and collects it for the session", () => {
-    const report = new MaskReport("k".repeat(32));
+    const report = new MaskContext({ secret: "k".repeat(32) });
     const masked = dec(
       maskBody(enc("username=Alice&password=x"), "application/x-www-form-urlencoded", report),
     );

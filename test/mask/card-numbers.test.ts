@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isCardNumber, luhnValid, maskCardNumbers, MaskReport } from "../../worker/src/mask/index.ts";
+import { isCardNumber, luhnValid, maskValues, MaskContext } from "../../worker/src/mask/index.ts";
 
 describe("card numbers", () => {
   it.each([
@@ -13,9 +13,9 @@ describe("card numbers", () => {
     ["Diners 14 digits", "30569309025904", "XXXXXXXXXX5904"],
     ["in a sentence", "paid with 4242424242424242.", "paid with XXXXXXXXXXXX4242."],
   ])("masks a %s card, keeping the last four and the length", (_name, input, expected) => {
-    const report = new MaskReport();
-    expect(maskCardNumbers(input, report, "t")).toBe(expected);
-    expect(report.findings).toEqual([{ rule: "card-number", location: "t", count: 1 }]);
+    const report = new MaskContext();
+    expect(maskValues(input, report, "t")).toBe(expected);
+    expect(report.findings).toEqual([{ rule: "card-number-anywhere", location: "t", count: 1 }]);
   });
 
   it.each([
@@ -29,8 +29,8 @@ describe("card numbers", () => {
     ["a 20-digit run", "42424242424242424242"],
     ["a 12-digit run", "424242424242"],
   ])("leaves %s alone", (_name, input) => {
-    const report = new MaskReport();
-    expect(maskCardNumbers(input, report, "t")).toBe(input);
+    const report = new MaskContext();
+    expect(maskValues(input, report, "t")).toBe(input);
     expect(report.total).toBe(0);
   });
 

@@ -1,4 +1,5 @@
 import type { Env } from "../env.ts";
+import { activePolicyResult } from "../mask/policy/active-policy.ts";
 
 /** The recorder's settings, parsed once per `env` object from wrangler vars and secrets. */
 export type Config = {
@@ -109,6 +110,11 @@ export function parseConfig(env: Env): ConfigResult {
       errors.push(`SESSION_COOKIES has an invalid cookie name "${name}" (RFC 6265 token)`);
     }
   }
+
+  const policy = activePolicyResult();
+  if (!policy.ok)
+    for (const error of policy.errors)
+      errors.push(`masking policy (wrangler.toml [alias] verbatim-policy): ${error}`);
 
   const replayHost = (env.REPLAY_HOST ?? "replay.localhost").trim().toLowerCase();
   if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(replayHost)) {

@@ -1,7 +1,7 @@
-import { maskCardNumbers } from "./card-numbers.ts";
-import { ruleForField, type FieldRule } from "./field-rules.ts";
-import { maskFieldValue } from "./field-value.ts";
-import type { MaskReport } from "./report.ts";
+import { applyAction } from "./actions.ts";
+import type { MaskContext } from "./context.ts";
+import type { FieldScope } from "./policy/types.ts";
+import { maskValues } from "./value-rules.ts";
 
 /**
  * `application/x-www-form-urlencoded` bodies and query strings (WHATWG URL §5). Pairs are decoded to find
@@ -10,32 +10,30 @@ import type { MaskReport } from "./report.ts";
  */
 export function maskUrlEncoded(
   text: string,
-  report: MaskReport,
+  ctx: MaskContext,
   location: string,
-  extraRule: FieldRule | null = null,
+  scope: FieldScope = "form",
 ): string {
   if (text === "") return text;
   return text
     .split("&")
     .map((pair) => {
       const eq = pair.indexOf("=");
-      if (eq < 0) return pair;
+      if (eq < 0) {
+        const masked = maskValues(decode(pair), ctx, location);
+        return masked === decode(pair) ? pair : encodeURIComponent(masked);
+      }
       const rawName = pair.slice(0, eq);
-      const rawValue = pair.slice(eq + 1);
       const name = decode(rawName);
-      const value = decode(rawValue);
-      const rule = ruleForField(name) ?? (extraRule && ruleMatches(extraRule, name) ? extraRule : null);
-      const masked = rule
-        ? maskFieldValue(rule, value, report, `${location}:${name}`)
-        : maskCardNumbers(value, report, `${location}:${name}`);
-      return masked === value ? pair : `${rawName}=${encodeURIComponent(masked)}`;
+      const value = decode(pair.slice(eq + 1));
+      const rule = ctx.fieldRule(name, scope);
+      const at = `${location}:${name}`;
+      const masked = rule ? applyAction(rule, value, ctx, at) : maskValues(value, ctx, at);
+      const maskedName = maskValues(name, ctx, at);
+      if (masked === value && maskedName === name) return pair;
+      return `${maskedName === name ? rawName : encodeURIComponent(maskedName)}=${encodeURIComponent(masked)}`;
     })
     .join("&");
-}
-
-function ruleMatches(rule: FieldRule, name: string): boolean {
-  const normalised = name.toLowerCase().replace(/[^a-z0-9]/g, "");
-  return rule.exact?.includes(normalised) ?? false;
 }
 
 function decode(raw: string): string {

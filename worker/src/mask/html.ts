@@ -1,52 +1,58 @@
 import { Parser } from "htmlparser2";
-import { maskCardNumbers } from "./card-numbers.ts";
-import {
-  AUTOCOMPLETE_RULES,
-  INPUT_TYPE_RULES,
-  ruleById,
-  ruleForField,
-  type FieldRule,
-} from "./field-rules.ts";
-import { maskFieldValue } from "./field-value.ts";
-import { maskJsonText } from "./json-tokens.ts";
-import type { MaskReport } from "./report.ts";
+import { applyAction } from "./actions.ts";
+import { selectsField, type MaskContext } from "./context.ts";
 import { applyEdits, type Edit } from "./edits.ts";
+import { maskJsonText } from "./json-tokens.ts";
+import { normaliseFieldName, type CompiledRule } from "./policy/compile-policy.ts";
+import { matchesSelector } from "./policy/selector.ts";
+import { maskValues } from "./value-rules.ts";
 
 /**
- * Masks an HTML document given as a binary string. htmlparser2 (forgiving, so malformed HTML is parsed the
- * way browsers recover from it) locates the spans to change; every other byte of the page stays as sent:
- * - `value` of inputs that hold secrets (by type, autocomplete token, name or id) and the text of such textareas;
- * - `content` of `<meta>` tags whose name is a secret (csrf-token);
- * - keys that hold secrets in inline scripts and JSON islands (`<script type="application/json">`, `window.__STATE__ = {...}`);
- * then card numbers anywhere in the page, text and attributes alike.
+ * Masks an HTML document given as a binary string. htmlparser2 (forgiving: malformed HTML is parsed the way
+ * browsers recover from it) locates the spans to change; every other byte of the page stays as sent.
+ * - Form fields that hold secrets (by input type, autocomplete token, name or id): their `value`, or the text
+ *   of a textarea. `<meta name=csrf-token content=...>`: the content.
+ * - Elements a selector rule picks (`[data-verbatim-mask]` by default): `value`/`content` and all their text.
+ * - Inline scripts and JSON islands: keys that hold secrets and JSONPath rules (see json-tokens.ts).
+ * Then value-pattern rules (cards, IBANs, JWTs, bearer tokens) over the whole page, text and attributes.
  */
 type Attribs = Record<string, string>;
 
-const FIELD_ELEMENTS = new Set(["input", "textarea", "select", "option"]);
+const FIELD_ELEMENTS = new Set(["input", "textarea", "select", "option", "button"]);
 const VALUE_ATTRIBUTE = /\svalue\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'=<`]+))/i;
 const CONTENT_ATTRIBUTE = /\scontent\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'=<`]+))/i;
 /** Script types whose text is data or code (scanned for secret keys); templates and the like are left alone. */
 const SCRIPT_TYPES =
   /^(|text\/javascript|application\/javascript|module|application\/json|application\/ld\+json|text\/json|importmap)$/i;
 
-export function ruleForInput(attribs: Attribs): FieldRule | null {
-  const byType = INPUT_TYPE_RULES[(attribs.type ?? "").toLowerCase()];
-  if (byType) return ruleById(byType);
+/** The first rule (in policy order) that selects this element. */
+export function ruleForElement(ctx: MaskContext, tag: string, attribs: Attribs): CompiledRule | null {
+  const type = (attribs.type ?? "").toLowerCase();
   const tokens = (attribs.autocomplete ?? "").toLowerCase().split(/\s+/);
-  for (const token of tokens.reverse()) {
-    const byAutocomplete = AUTOCOMPLETE_RULES[token];
-    if (byAutocomplete) return ruleById(byAutocomplete);
+  const isField = FIELD_ELEMENTS.has(tag);
+  const name = normaliseFieldName(attribs.name ?? "");
+  const id = normaliseFieldName(attribs.id ?? "");
+  for (const rule of ctx.rules) {
+    if (isField && rule.inputTypes.has(type)) return rule;
+    if (rule.autocomplete.size > 0 && tokens.some((t) => rule.autocomplete.has(t))) return rule;
+    if (
+      (isField || tag === "meta") &&
+      (selectsField(rule, name, "html") || (isField && selectsField(rule, id, "html")))
+    )
+      return rule;
+    if (rule.selector && matchesSelector(rule.selector, tag, attribs)) return rule;
   }
-  return ruleForField(attribs.name ?? "") ?? ruleForField(attribs.id ?? "");
+  return null;
 }
 
-export function maskHtml(html: string, report: MaskReport): string {
+export function maskHtml(html: string, ctx: MaskContext): string {
   const edits: Edit[] = [];
-  let textareaRule: FieldRule | null = null;
-  let textareaName = "";
+  const open: Array<{ tag: string; rule: CompiledRule | null; label: string }> = [];
+  let maskingRule: CompiledRule | null = null;
+  let maskingLabel = "";
   let scriptIsData = false;
 
-  const maskAttribute = (pattern: RegExp, rule: FieldRule, location: string) => {
+  const maskAttribute = (pattern: RegExp, rule: CompiledRule, location: string) => {
     const start = parser.startIndex;
     const tag = html.slice(start, parser.endIndex + 1);
     const match = pattern.exec(tag);
@@ -56,51 +62,56 @@ export function maskHtml(html: string, report: MaskReport): string {
     edits.push({
       start: valueStart,
       end: valueStart + raw.length,
-      text: maskFieldValue(rule, raw, report, location),
+      text: applyAction(rule, raw, ctx, location),
     });
+  };
+  const innermostMask = () => {
+    for (let i = open.length - 1; i >= 0; i--) {
+      const frame = open[i];
+      if (frame?.rule) return frame;
+    }
+    return null;
   };
 
   const parser = new Parser(
     {
-      onopentag(name: string, attribs: Attribs) {
-        if (FIELD_ELEMENTS.has(name)) {
-          const rule = ruleForInput(attribs);
-          if (name === "textarea") {
-            textareaRule = rule;
-            textareaName = attribs.name ?? "";
-          } else if (rule && attribs.value !== undefined) {
-            maskAttribute(VALUE_ATTRIBUTE, rule, `html:input[name=${attribs.name ?? attribs.id ?? ""}]`);
-          }
-        } else if (name === "meta" && attribs.content !== undefined) {
-          const rule = ruleForField(attribs.name ?? "") ?? ruleForField(attribs.property ?? "");
-          if (rule) maskAttribute(CONTENT_ATTRIBUTE, rule, `html:meta[name=${attribs.name ?? ""}]`);
-        } else if (name === "script") {
-          scriptIsData = SCRIPT_TYPES.test((attribs.type ?? "").trim());
+      onopentag(tag: string, attribs: Attribs) {
+        const rule = ruleForElement(ctx, tag, attribs);
+        const label = `html:${tag}${attribs.name ? `[name=${attribs.name}]` : attribs.id ? `#${attribs.id}` : ""}`;
+        if (rule) {
+          if (attribs.value !== undefined) maskAttribute(VALUE_ATTRIBUTE, rule, label);
+          if (attribs.content !== undefined) maskAttribute(CONTENT_ATTRIBUTE, rule, label);
         }
+        open.push({ tag, rule, label });
+        const masking = innermostMask();
+        maskingRule = masking?.rule ?? null;
+        maskingLabel = masking?.label ?? "";
+        if (tag === "script") scriptIsData = SCRIPT_TYPES.test((attribs.type ?? "").trim());
       },
       ontext() {
         const start = parser.startIndex;
         const end = parser.endIndex + 1;
-        if (textareaRule) {
-          const raw = html.slice(start, end);
-          edits.push({
-            start,
-            end,
-            text: maskFieldValue(textareaRule, raw, report, `html:textarea[name=${textareaName}]`),
-          });
+        const raw = html.slice(start, end);
+        if (maskingRule) {
+          if (raw.trim() !== "")
+            edits.push({ start, end, text: applyAction(maskingRule, raw, ctx, maskingLabel) });
         } else if (scriptIsData) {
-          const raw = html.slice(start, end);
-          const masked = maskJsonText(raw, report, "html:script");
+          const masked = maskJsonText(raw, ctx, "html:script");
           if (masked !== raw) edits.push({ start, end, text: masked });
         }
       },
-      onclosetag(name: string) {
-        if (name === "textarea") textareaRule = null;
-        if (name === "script") scriptIsData = false;
+      onclosetag(tag: string) {
+        // htmlparser2 closes every element it opened, implied ones included, innermost first.
+        const index = open.findLastIndex((frame) => frame.tag === tag);
+        if (index >= 0) open.length = index;
+        const masking = innermostMask();
+        maskingRule = masking?.rule ?? null;
+        maskingLabel = masking?.label ?? "";
+        if (tag === "script") scriptIsData = false;
       },
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
   parser.end(html);
-  return maskCardNumbers(applyEdits(html, edits), report, "html");
+  return maskValues(applyEdits(html, edits), ctx, "html");
 }

@@ -1,11 +1,11 @@
 import { charsetOf, classify, type ContentClass } from "../snapshot/content-class.ts";
 import { binaryToBytes, bytesToBinary, encodeUtf16, isUtf16 } from "./binary-string.ts";
-import { maskCardNumbers } from "./card-numbers.ts";
+import type { MaskContext } from "./context.ts";
 import { maskUrlEncoded } from "./form-urlencoded.ts";
 import { maskHtml } from "./html.ts";
 import { maskJsonText } from "./json-tokens.ts";
 import { boundaryOf, maskMultipart } from "./multipart.ts";
-import type { MaskReport } from "./report.ts";
+import { maskValues } from "./value-rules.ts";
 
 /** A body that could not be masked. The recorder then stores no body at all (fail closed). */
 export class MaskError extends Error {
@@ -17,36 +17,43 @@ export class MaskError extends Error {
   }
 }
 
-type TextMasker = (text: string, report: MaskReport, contentType: string | null) => string;
+type TextMasker = (text: string, ctx: MaskContext, contentType: string | null) => string;
 
-/** Which masker reads which class of body. Binary classes with no text (fonts, raster images) pass unchanged. */
+/** Which masker reads which class of body. Fonts pass unchanged; raster images too (no text to mask). */
 const MASKERS: Readonly<Record<ContentClass, TextMasker | null>> = {
-  html: (text, report) => maskHtml(text, report),
-  json: (text, report) => maskJsonText(text, report, "json"),
-  js: (text, report) => maskJsonText(maskCardNumbers(text, report, "js"), report, "js"),
-  form: (text, report) => maskUrlEncoded(text, report, "form"),
-  multipart: (text, report, contentType) => {
+  html: (text, ctx) => maskHtml(text, ctx),
+  json: (text, ctx) => maskJsonText(text, ctx, "json"),
+  js: (text, ctx) => maskJsonText(maskValues(text, ctx, "js"), ctx, "js"),
+  form: (text, ctx) => maskUrlEncoded(text, ctx, "form"),
+  multipart: (text, ctx, contentType) => {
     const boundary = boundaryOf(contentType);
     if (!boundary) throw new MaskError("multipart_without_boundary");
-    return maskMultipart(text, boundary, report);
+    return maskMultipart(text, boundary, ctx);
   },
-  css: (text, report) => maskCardNumbers(text, report, "css"),
-  text: (text, report) => maskCardNumbers(text, report, "text"),
-  image: (text, report, contentType) => (/svg/i.test(contentType ?? "") ? maskHtml(text, report) : text),
+  css: (text, ctx) => maskValues(text, ctx, "css"),
+  text: (text, ctx) => maskValues(text, ctx, "text"),
+  image: (text, ctx, contentType) => (/svg/i.test(contentType ?? "") ? maskHtml(text, ctx) : text),
   font: null,
-  other: (text, report) => maskCardNumbers(text, report, "body"),
+  other: (text, ctx) => maskValues(text, ctx, "body"),
 };
 
-/** Masks a decoded body; returns the bytes to store. Throws MaskError (or a parser's error) when it cannot. */
-export function maskBody(bytes: Uint8Array, contentType: string | null, report: MaskReport): Uint8Array {
+/**
+ * Masks a decoded body; returns the bytes to store. Throws MaskError (or a parser's error) when it cannot.
+ * A `url` rule with no other selector means "store no body for these URLs": that is a MaskError too.
+ */
+export function maskBody(bytes: Uint8Array, contentType: string | null, ctx: MaskContext): Uint8Array {
+  if (ctx.bodyRedaction) {
+    ctx.add(ctx.bodyRedaction.id, "body");
+    throw new MaskError(`redacted_by_policy:${ctx.bodyRedaction.id}`);
+  }
   const masker = MASKERS[classify(contentType)];
   if (!masker || bytes.length === 0) return bytes;
   const utf16 = isUtf16(bytes, charsetOf(contentType));
   if (utf16) {
     const text = new TextDecoder(utf16, { fatal: false, ignoreBOM: true }).decode(bytes);
-    return encodeUtf16(masker(text, report, contentType), utf16);
+    return encodeUtf16(masker(text, ctx, contentType), utf16);
   }
   const text = bytesToBinary(bytes);
-  const masked = masker(text, report, contentType);
+  const masked = masker(text, ctx, contentType);
   return masked === text ? bytes : binaryToBytes(masked);
 }

@@ -1,4 +1,5 @@
-import { maskBody, type MaskReport } from "../mask/index.ts";
+import { hasPendingMarker, maskBody, MaskError, sealText, type MaskContext } from "../mask/index.ts";
+import { binaryToBytes, bytesToBinary } from "../mask/binary-string.ts";
 import { captureBody, type CapturedBody } from "../snapshot/body-capture.ts";
 import { PRECOMPRESSED_CLASSES, classify } from "../snapshot/content-class.ts";
 import { decodeBody } from "../snapshot/decode-body.ts";
@@ -36,11 +37,11 @@ export async function readBodyPart(input: {
   contentType: string | null;
   contentEncoding: string | null;
   cap: number;
-  report: MaskReport;
+  ctx: MaskContext;
   exchangeId: string;
   sink: FailureSink | null;
 }): Promise<BodyPart> {
-  const { source, contentType, contentEncoding, cap, report, exchangeId, sink } = input;
+  const { source, contentType, contentEncoding, cap, ctx, exchangeId, sink } = input;
   if (source === null) return NO_BODY;
   const captured: CapturedBody =
     source instanceof Uint8Array
@@ -75,9 +76,11 @@ export async function readBodyPart(input: {
   const plain = complete ? body.bytes : safePrefix(body.bytes, cls, /svg|xml/i.test(contentType ?? ""));
   let masked: Uint8Array;
   try {
-    masked = maskBody(plain, contentType, report);
+    masked = await seal(maskBody(plain, contentType, ctx), ctx);
   } catch (error) {
-    await noteFailure("mask", error, exchangeId, sink);
+    // A policy that says "store no body for this URL" is not a failure.
+    if (!(error instanceof MaskError && error.reason.startsWith("redacted_by_policy")))
+      await noteFailure("mask", error, exchangeId, sink);
     const reason = error instanceof Error && "reason" in error ? String(error.reason) : "masker_error";
     return {
       ...NO_BODY,
@@ -94,4 +97,12 @@ export async function readBodyPart(input: {
     note: notes.length > 0 ? notes.join(",") : null,
     streamError: captured.error,
   };
+}
+
+/** Replaces `encrypt` placeholders with ciphertext; a placeholder left behind means the body is not stored. */
+async function seal(bytes: Uint8Array, ctx: MaskContext): Promise<Uint8Array> {
+  if (ctx.pendingEncryptions.size === 0) return bytes;
+  const sealed = await sealText(bytesToBinary(bytes), ctx);
+  if (hasPendingMarker(sealed)) throw new MaskError("encryption_incomplete");
+  return binaryToBytes(sealed);
 }

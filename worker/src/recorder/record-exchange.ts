@@ -1,5 +1,5 @@
 import type { Config } from "../config/config.ts";
-import { MaskReport, maskHeaders, maskUrl, policyVersion } from "../mask/index.ts";
+import { MaskContext, maskHeaders, maskUrl, sealText } from "../mask/index.ts";
 import { classify } from "../snapshot/content-class.ts";
 import { utcDay } from "../snapshot/ids.ts";
 import { recordHash } from "../snapshot/record-hash.ts";
@@ -35,7 +35,7 @@ export async function recordExchange(
 
 async function record(pending: PendingExchange, config: Config, stores: RecorderStores, sink: FailureSink) {
   const { request, response } = pending;
-  const report = new MaskReport(config.secret);
+  const ctx = new MaskContext({ secret: config.secret, url: request.url });
   const responseType = response.headers.get("content-type");
   const [requestBody, responseBody] = await Promise.all([
     readBodyPart({
@@ -43,7 +43,7 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
       contentType: request.headers.get("content-type"),
       contentEncoding: request.headers.get("content-encoding"),
       cap: config.bodyCapBytes,
-      report,
+      ctx,
       exchangeId: pending.id,
       sink,
     }),
@@ -52,7 +52,7 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
       contentType: responseType,
       contentEncoding: response.headers.get("content-encoding"),
       cap: config.bodyCapBytes,
-      report,
+      ctx,
       exchangeId: pending.id,
       sink,
     }),
@@ -67,7 +67,7 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
 
   const session = await resolveSession(pending, config, stores.index);
   const contentClass = classify(responseType);
-  const url = maskUrl(request.url, report, "url");
+  const url = await sealText(maskUrl(request.url, ctx, "url"), ctx);
   const validator = response.headers.get("etag") ?? response.headers.get("last-modified");
   const revalidatedDigest =
     response.status === 304 ? await revalidated(stores.index, url, request.headers, validator) : null;
@@ -87,8 +87,8 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
     content_type: responseType,
     content_class: contentClass,
     page_view: pageView ? 1 : 0,
-    request_headers: JSON.stringify(maskHeaders(request.headers, report, "request")),
-    response_headers: JSON.stringify(maskHeaders(response.headers, report, "response")),
+    request_headers: await sealText(JSON.stringify(maskHeaders(request.headers, ctx, "request")), ctx),
+    response_headers: await sealText(JSON.stringify(maskHeaders(response.headers, ctx, "response")), ctx),
     request_body_digest:
       requestBody.digest && !requestNote?.includes("store_failed") ? requestBody.digest : null,
     request_body_size: requestBody.size,
@@ -101,8 +101,8 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
     revalidated_digest: revalidatedDigest,
     context: JSON.stringify(pending.context),
     error,
-    mask_policy: await policyVersion(),
-    mask_report: JSON.stringify(report.findings),
+    mask_policy: ctx.policy.version,
+    mask_report: JSON.stringify(ctx.findings),
   };
   const exchange: ExchangeRow = { ...row, record_hash: await recordHash(row) };
   const isError = response.status >= 400 || error !== null;
@@ -124,7 +124,7 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
         client_network: pending.context.clientNetwork,
       },
       keys: session.keys,
-      customers: [...report.customerTokens].map((token) => ({
+      customers: [...ctx.customerTokens].map((token) => ({
         customer_token: token,
         session_id: session.id,
         first_seen: pending.startedAt,

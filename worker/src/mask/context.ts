@@ -1,0 +1,130 @@
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { activePolicy } from "./policy/active-policy.ts";
+import { normaliseFieldName, type CompiledPolicy, type CompiledRule } from "./policy/compile-policy.ts";
+import type { FieldScope } from "./policy/types.ts";
+
+/** One finding of the masking manifest: a rule, where it fired, how often, and commitments to what it removed. */
+export type MaskFinding = { rule: string; location: string; count: number; commitments?: string[] };
+
+/** Commitments kept per finding: enough to prove any value of a form or page, bounded for huge bodies. */
+const MAX_COMMITMENTS = 50;
+const encoder = new TextEncoder();
+
+/**
+ * The masking of one exchange: the policy (rules narrowed to those whose URL pattern matches the
+ * exchange), the key for hash tokens and commitments, and the manifest being built. Without a key, `hash`
+ * falls back to redaction and no commitments are made (fail closed: an unkeyed hash of a CVV is guessable).
+ */
+export class MaskContext {
+  readonly policy: CompiledPolicy;
+  readonly secret: string | null;
+  readonly rules: readonly CompiledRule[];
+  readonly fieldRules: readonly CompiledRule[];
+  readonly valueRules: readonly CompiledRule[];
+  readonly selectorRules: readonly CompiledRule[];
+  readonly jsonPathRules: readonly CompiledRule[];
+  /** A url-only rule matched this exchange: its bodies are not stored at all. */
+  readonly bodyRedaction: CompiledRule | null;
+  readonly customerTokens = new Set<string>();
+  /** Values waiting to be sealed to the policy's public key (WebCrypto is async; maskers are not). */
+  readonly pendingEncryptions = new Map<string, string>();
+  readonly #findings = new Map<string, MaskFinding>();
+
+  constructor(options: { policy?: CompiledPolicy; secret?: string | null; url?: string | null } = {}) {
+    this.policy = options.policy ?? activePolicy();
+    this.secret = options.secret ?? null;
+    const target = pathAndQuery(options.url ?? null);
+    this.rules = this.policy.rules.filter(
+      (rule) => rule.url === null || (target !== null && rule.url.test(target)),
+    );
+    const selects = (rule: CompiledRule) =>
+      rule.fields.size > 0 || rule.fieldContains.length > 0 || rule.fieldSuffix.length > 0;
+    this.fieldRules = this.rules.filter(selects);
+    this.valueRules = this.rules.filter((rule) => rule.value !== null);
+    this.selectorRules = this.rules.filter(
+      (rule) => rule.selector !== null || rule.autocomplete.size > 0 || rule.inputTypes.size > 0,
+    );
+    this.jsonPathRules = this.rules.filter((rule) => rule.jsonPath !== null);
+    this.bodyRedaction =
+      this.rules.find(
+        (rule) =>
+          rule.url !== null &&
+          !selects(rule) &&
+          rule.value === null &&
+          rule.selector === null &&
+          rule.jsonPath === null &&
+          rule.headers.size === 0 &&
+          rule.autocomplete.size === 0 &&
+          rule.inputTypes.size === 0,
+      ) ?? null;
+  }
+
+  /** The first rule that selects a field of this name in this kind of field, or null. */
+  fieldRule(name: string, scope: FieldScope): CompiledRule | null {
+    const normalised = normaliseFieldName(name);
+    if (normalised === "") return null;
+    return this.fieldRules.find((rule) => selectsField(rule, normalised, scope)) ?? null;
+  }
+
+  headerRule(name: string): CompiledRule | null {
+    const lower = name.toLowerCase();
+    return this.rules.find((rule) => rule.headers.has(lower)) ?? null;
+  }
+
+  add(rule: string, location: string, removed: string | null = null): void {
+    const key = `${rule}\u0000${location}`;
+    let finding = this.#findings.get(key);
+    if (!finding) {
+      finding = { rule, location, count: 0 };
+      this.#findings.set(key, finding);
+    }
+    finding.count++;
+    if (removed !== null && this.secret !== null && (finding.commitments?.length ?? 0) < MAX_COMMITMENTS) {
+      (finding.commitments ??= []).push(commitment(this.secret, removed));
+    }
+  }
+
+  get findings(): MaskFinding[] {
+    return [...this.#findings.values()];
+  }
+
+  get total(): number {
+    let sum = 0;
+    for (const finding of this.#findings.values()) sum += finding.count;
+    return sum;
+  }
+}
+
+/**
+ * A keyed commitment to a removed value: HMAC-SHA-256(secret, "commit:" + value). Whoever holds the original
+ * (a card number in a dispute) can show it was this value, via the prove endpoint, without the archive ever
+ * holding it. Card-like values commit to their digits, so "4242 4242…" and "4242-4242…" prove alike.
+ */
+export function commitment(secret: string, value: string): string {
+  const canonical = /^[0-9 -]+$/.test(value) ? value.replace(/[ -]/g, "") : value;
+  const mac = hmac(sha256, encoder.encode(secret), encoder.encode(`commit:${canonical}`));
+  let hex = "";
+  for (const byte of mac.subarray(0, 16)) hex += byte.toString(16).padStart(2, "0");
+  return hex;
+}
+
+function pathAndQuery(url: string | null): string | null {
+  if (url === null) return null;
+  try {
+    const parsed = new URL(url, "http://relative.invalid");
+    return parsed.pathname + parsed.search;
+  } catch {
+    return url;
+  }
+}
+
+/** Whether a rule selects a field, given its normalised name. */
+export function selectsField(rule: CompiledRule, normalised: string, scope: FieldScope): boolean {
+  if (normalised === "" || (rule.scopes !== null && !rule.scopes.has(scope))) return false;
+  return (
+    rule.fields.has(normalised) ||
+    rule.fieldContains.some((part) => normalised.includes(part)) ||
+    rule.fieldSuffix.some((end) => normalised.endsWith(end))
+  );
+}
