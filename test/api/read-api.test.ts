@@ -116,7 +116,7 @@ describe("read API", () => {
     expect(html.response.headers.get("content-type")).toContain("text/html");
     expect(html.response.headers.get("content-security-policy")).toBe("sandbox");
     expect(html.text).toContain("<html");
-    expect(product?.masking.policy).toMatch(/^default-[0-9a-f]{16}$/);
+    expect(product?.masking.policy).toMatch(/^demo-shop-1-[0-9a-f]{16}$/);
   });
 
   it.each([
