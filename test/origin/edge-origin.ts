@@ -85,6 +85,19 @@ const ROUTES: Record<string, Route> = {
       JSON.stringify({ method: req.method, headers: req.headers, body: body.toString("utf8"), url: req.url }),
     );
   },
+  "/mirror": (req, res, _url, body) => {
+    // Answers with the request's own body and type, and sets a cookie from a request header: one request
+    // puts a generated secret on both sides of the exchange (used by the property-based masking test).
+    const headers: Record<string, string> = {
+      "content-type": String(
+        req.headers["x-mirror-type"] ?? req.headers["content-type"] ?? "application/octet-stream",
+      ),
+    };
+    const cookie = req.headers["x-mirror-cookie-token"];
+    if (typeof cookie === "string") headers["set-cookie"] = `shop.sid=${cookie}; Path=/; HttpOnly`;
+    res.writeHead(200, headers);
+    res.end(body);
+  },
   "/set-session": (_req, res, url) => {
     res.writeHead(200, {
       "content-type": "text/html",

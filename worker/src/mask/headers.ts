@@ -29,7 +29,8 @@ export function maskHeaderValue(name: string, value: string, ctx: MaskContext, s
   const location = `${side}-header:${lower}`;
   if (lower === "cookie") return maskCookieHeader(value, ctx, location);
   if (lower === "set-cookie") return maskSetCookie(value, ctx, location);
-  const rule = ctx.headerRule(lower);
+  // A header rule names it, or its name reads like a secret field (x-session-token, x-client-secret).
+  const rule = ctx.headerRule(lower) ?? ctx.fieldRule(lower, "header");
   if (rule) return applyAction(rule, value, ctx, location);
   if (URL_HEADERS.has(lower)) return maskUrl(value, ctx, location);
   return maskValues(value, ctx, location);

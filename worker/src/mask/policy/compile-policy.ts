@@ -35,7 +35,7 @@ export type CompiledPolicy = {
 export type PolicyResult = { ok: true; policy: CompiledPolicy } | { ok: false; errors: string[] };
 
 const ACTIONS: readonly Action[] = ["mask", "redact", "hash", "encrypt"];
-const SCOPES: readonly FieldScope[] = ["form", "json", "query", "html", "multipart"];
+const SCOPES: readonly FieldScope[] = ["form", "json", "query", "html", "multipart", "header"];
 const MATCH_KEYS = [
   "field",
   "fieldContains",

@@ -9,7 +9,7 @@
 export type Action = "mask" | "redact" | "hash" | "encrypt";
 
 /** Where a field-name rule applies; absent means everywhere a named field occurs. */
-export type FieldScope = "form" | "json" | "query" | "html" | "multipart";
+export type FieldScope = "form" | "json" | "query" | "html" | "multipart" | "header";
 
 export type RuleMatch = {
   /** Field names (form fields, JSON keys, query parameters, input name/id), compared normalised. */
