@@ -47,10 +47,12 @@ export function ruleForElement(ctx: MaskContext, tag: string, attribs: Attribs):
 
 export function maskHtml(html: string, ctx: MaskContext): string {
   const edits: Edit[] = [];
-  const open: Array<{ tag: string; rule: CompiledRule | null; label: string }> = [];
-  let maskingRule: CompiledRule | null = null;
-  let maskingLabel = "";
+  // Each open element carries the innermost masking element around it (itself or inherited), so deep
+  // nesting costs O(1) per tag.
+  type Masking = { rule: CompiledRule; label: string };
+  const open: Array<{ tag: string; masking: Masking | null }> = [];
   let scriptIsData = false;
+  const masking = () => open.at(-1)?.masking ?? null;
 
   const maskAttribute = (pattern: RegExp, rule: CompiledRule, location: string) => {
     const start = parser.startIndex;
@@ -65,13 +67,6 @@ export function maskHtml(html: string, ctx: MaskContext): string {
       text: applyAction(rule, raw, ctx, location),
     });
   };
-  const innermostMask = () => {
-    for (let i = open.length - 1; i >= 0; i--) {
-      const frame = open[i];
-      if (frame?.rule) return frame;
-    }
-    return null;
-  };
 
   const parser = new Parser(
     {
@@ -82,19 +77,17 @@ export function maskHtml(html: string, ctx: MaskContext): string {
           if (attribs.value !== undefined) maskAttribute(VALUE_ATTRIBUTE, rule, label);
           if (attribs.content !== undefined) maskAttribute(CONTENT_ATTRIBUTE, rule, label);
         }
-        open.push({ tag, rule, label });
-        const masking = innermostMask();
-        maskingRule = masking?.rule ?? null;
-        maskingLabel = masking?.label ?? "";
+        open.push({ tag, masking: rule ? { rule, label } : masking() });
         if (tag === "script") scriptIsData = SCRIPT_TYPES.test((attribs.type ?? "").trim());
       },
       ontext() {
         const start = parser.startIndex;
         const end = parser.endIndex + 1;
         const raw = html.slice(start, end);
-        if (maskingRule) {
+        const inside = masking();
+        if (inside) {
           if (raw.trim() !== "")
-            edits.push({ start, end, text: applyAction(maskingRule, raw, ctx, maskingLabel) });
+            edits.push({ start, end, text: applyAction(inside.rule, raw, ctx, inside.label) });
         } else if (scriptIsData) {
           const masked = maskJsonText(raw, ctx, "html:script");
           if (masked !== raw) edits.push({ start, end, text: masked });
@@ -102,11 +95,11 @@ export function maskHtml(html: string, ctx: MaskContext): string {
       },
       onclosetag(tag: string) {
         // htmlparser2 closes every element it opened, implied ones included, innermost first.
-        const index = open.findLastIndex((frame) => frame.tag === tag);
-        if (index >= 0) open.length = index;
-        const masking = innermostMask();
-        maskingRule = masking?.rule ?? null;
-        maskingLabel = masking?.label ?? "";
+        if (open.at(-1)?.tag === tag) open.pop();
+        else {
+          const index = open.findLastIndex((frame) => frame.tag === tag);
+          if (index >= 0) open.length = index;
+        }
         if (tag === "script") scriptIsData = false;
       },
     },
