@@ -1,7 +1,11 @@
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { activePolicy } from "./policy/active-policy.ts";
-import { normaliseFieldName, type CompiledPolicy, type CompiledRule } from "./policy/compile-policy.ts";
+import {
+  compilePolicy,
+  normaliseFieldName,
+  type CompiledPolicy,
+  type CompiledRule,
+} from "./policy/compile-policy.ts";
 import type { FieldScope } from "./policy/types.ts";
 
 /** One finding of the masking manifest: a rule, where it fired, how often, and commitments to what it removed. */
@@ -32,7 +36,7 @@ export class MaskContext {
   readonly #findings = new Map<string, MaskFinding>();
 
   constructor(options: { policy?: CompiledPolicy; secret?: string | null; url?: string | null } = {}) {
-    this.policy = options.policy ?? activePolicy();
+    this.policy = options.policy ?? defaultPolicy();
     this.secret = options.secret ?? null;
     const target = pathAndQuery(options.url ?? null);
     this.rules = this.policy.rules.filter(
@@ -127,4 +131,16 @@ export function selectsField(rule: CompiledRule, normalised: string, scope: Fiel
     rule.fieldContains.some((part) => normalised.includes(part)) ||
     rule.fieldSuffix.some((end) => normalised.endsWith(end))
   );
+}
+
+let defaults: CompiledPolicy | null = null;
+
+/** The default rules alone: what a context uses when no policy is given (unit tests, tools). */
+export function defaultPolicy(): CompiledPolicy {
+  if (defaults === null) {
+    const result = compilePolicy({});
+    if (!result.ok) throw new Error(`default policy is invalid: ${result.errors.join("; ")}`);
+    defaults = result.policy;
+  }
+  return defaults;
 }

@@ -6,4 +6,4 @@ export { maskValues } from "./value-rules.ts";
 export { sealText, hasPendingMarker } from "./seal.ts";
 export { isCardNumber, luhnValid } from "./card-numbers.ts";
 export { compilePolicy, type CompiledPolicy, type PolicyResult } from "./policy/compile-policy.ts";
-export { activePolicy, activePolicyResult } from "./policy/active-policy.ts";
+export { activePolicy, activePolicyResult, recorderMaskContext } from "./policy/active-policy.ts";

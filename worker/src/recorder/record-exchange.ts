@@ -1,5 +1,5 @@
 import type { Config } from "../config/config.ts";
-import { MaskContext, maskHeaders, maskUrl, sealText } from "../mask/index.ts";
+import { maskHeaders, maskUrl, recorderMaskContext, sealText } from "../mask/index.ts";
 import { classify } from "../snapshot/content-class.ts";
 import { utcDay } from "../snapshot/ids.ts";
 import { recordHash } from "../snapshot/record-hash.ts";
@@ -35,7 +35,7 @@ export async function recordExchange(
 
 async function record(pending: PendingExchange, config: Config, stores: RecorderStores, sink: FailureSink) {
   const { request, response } = pending;
-  const ctx = new MaskContext({ secret: config.secret, url: request.url });
+  const ctx = recorderMaskContext(config.secret, request.url);
   const responseType = response.headers.get("content-type");
   const [requestBody, responseBody] = await Promise.all([
     readBodyPart({

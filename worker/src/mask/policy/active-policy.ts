@@ -1,4 +1,5 @@
 import policyFile from "verbatim-policy";
+import { MaskContext } from "../context.ts";
 import { compilePolicy, type CompiledPolicy, type PolicyResult } from "./compile-policy.ts";
 
 /**
@@ -18,4 +19,9 @@ export function activePolicy(): CompiledPolicy {
   const result = activePolicyResult();
   if (!result.ok) throw new Error(`masking policy is invalid: ${result.errors.join("; ")}`);
   return result.policy;
+}
+
+/** The masking context the recorder (and replay, to match recorded URLs) uses for one exchange. */
+export function recorderMaskContext(secret: string, url: string): MaskContext {
+  return new MaskContext({ policy: activePolicy(), secret, url });
 }
