@@ -27,8 +27,9 @@ export function applyAction(rule: CompiledRule, value: string, ctx: MaskContext,
     }
     case "encrypt": {
       ctx.add(rule.id, location);
-      // A placeholder the async seal step replaces with ciphertext before anything is stored.
-      const marker = `[enc:pending:${ctx.pendingEncryptions.size}:${crypto.randomUUID()}]`;
+      // A placeholder the async seal step replaces with ciphertext before anything is stored. Letters and
+      // digits only, so it survives URL-encoding in forms and query strings unchanged.
+      const marker = `ENCPENDING${ctx.pendingEncryptions.size}X${crypto.randomUUID().replace(/-/g, "")}`;
       ctx.pendingEncryptions.set(marker, value);
       return marker;
     }

@@ -2,7 +2,7 @@ import type { MaskContext } from "./context.ts";
 
 /**
  * The `encrypt` action's second half. Maskers leave placeholders; before anything is stored they are
- * replaced with `[enc:<base64>]`: a fresh AES-256-GCM key encrypts the value and RSA-OAEP-SHA-256 wraps that
+ * replaced with `[enc:<base64url>]`: a fresh AES-256-GCM key encrypts the value and RSA-OAEP-SHA-256 wraps that
  * key for the policy's public key (hybrid encryption, so values of any length fit). The Worker never holds
  * the private key: `npm run policy -- reveal` does, offline.
  * Layout: 2-byte wrapped-key length, wrapped key, 12-byte IV, AES-GCM ciphertext with tag.
@@ -40,7 +40,8 @@ export async function sealValue(value: string, spkiBase64: string): Promise<stri
   out.set(ciphertext, 2 + wrapped.length + iv.length);
   let binary = "";
   for (const byte of out) binary += String.fromCharCode(byte);
-  return `[enc:${btoa(binary)}]`;
+  // base64url: no "+" (a space in form bodies) and no "/" or "=" to escape in URLs.
+  return `[enc:${btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}]`;
 }
 
 /** Replaces every pending placeholder in `text`. Values are binary strings (one char per byte), as maskers see them. */
@@ -59,5 +60,5 @@ export async function sealText(text: string, ctx: MaskContext): Promise<string> 
 
 /** Whether any placeholder is left (a value the seal step could not reach must not be stored). */
 export function hasPendingMarker(text: string): boolean {
-  return text.includes("[enc:pending:");
+  return text.includes("ENCPENDING");
 }
