@@ -1,5 +1,12 @@
 import type { Config } from "../config/config.ts";
-import { maskHeaders, maskUrl, recorderMaskContext, sealText } from "../mask/index.ts";
+import {
+  maskHeaders,
+  maskUrl,
+  maskValues,
+  recorderMaskContext,
+  sealText,
+  type MaskContext,
+} from "../mask/index.ts";
 import { classify } from "../snapshot/content-class.ts";
 import { utcDay } from "../snapshot/ids.ts";
 import { recordHash } from "../snapshot/record-hash.ts";
@@ -68,6 +75,12 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
   const session = await resolveSession(pending, config, stores.index);
   const contentClass = classify(responseType);
   const url = await sealText(maskUrl(request.url, ctx, "url"), ctx);
+  // The request context lands in index rows too: value rules (cards, tokens) apply to it like to headers.
+  const context = {
+    ...pending.context,
+    userAgent: maskOptional(pending.context.userAgent, ctx, "context:user-agent"),
+    acceptLanguage: maskOptional(pending.context.acceptLanguage, ctx, "context:accept-language"),
+  };
   const validator = response.headers.get("etag") ?? response.headers.get("last-modified");
   const revalidatedDigest =
     response.status === 304 ? await revalidated(stores.index, url, request.headers, validator) : null;
@@ -99,7 +112,7 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
     response_body_note: responseNote ?? response.bodyNote,
     validator,
     revalidated_digest: revalidatedDigest,
-    context: JSON.stringify(pending.context),
+    context: JSON.stringify(context),
     error,
     mask_policy: ctx.policy.version,
     mask_report: JSON.stringify(ctx.findings),
@@ -118,7 +131,7 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
         page_view_count: pageView ? 1 : 0,
         error_count: isError ? 1 : 0,
         host: new URL(request.url).host,
-        user_agent: pending.context.userAgent,
+        user_agent: context.userAgent,
         device: pending.context.device,
         country: pending.context.country,
         client_network: pending.context.clientNetwork,
@@ -201,4 +214,8 @@ async function revalidated(
     if (digest) return digest;
   }
   return null;
+}
+
+function maskOptional(value: string | null, ctx: MaskContext, location: string): string | null {
+  return value === null ? null : maskValues(value, ctx, location);
 }
