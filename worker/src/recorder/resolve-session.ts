@@ -2,7 +2,31 @@ import type { Config } from "../config/config.ts";
 import type { ArchiveIndex } from "../store/archive-index.ts";
 import type { SessionKeyRow } from "../store/rows.ts";
 import type { PendingExchange } from "./pending-exchange.ts";
+import { Lru } from "./lru.ts";
 import { cookieKey, sessionCookiesOf, sessionIdFromKey } from "./session-keys.ts";
+
+/**
+ * Cookie key → session id, as stored in session_keys. Most exchanges of a visit reach the same isolate, so
+ * this saves a D1 read per exchange; a miss falls back to D1.
+ */
+const sessionOfKey = new Lru<string, string>(20_000);
+/** Cookie → its keyed hash: one HMAC per cookie value per isolate instead of one per exchange. */
+const keyOfCookie = new Lru<string, Promise<string>>(20_000);
+
+function hashCookie(secret: string, cookie: { name: string; value: string }): Promise<string> {
+  const id = `${cookie.name}=${cookie.value}`;
+  let hash = keyOfCookie.get(id);
+  if (!hash) {
+    hash = cookieKey(secret, cookie);
+    keyOfCookie.set(id, hash);
+  }
+  return hash;
+}
+
+/** Mappings written in a batch that committed. */
+export function rememberSessionKeys(keys: readonly SessionKeyRow[]): void {
+  for (const key of keys) sessionOfKey.set(key.key_hash, key.session_id);
+}
 
 /**
  * Finds the session an exchange belongs to. A cookie already mapped to a session wins (in priority order);
@@ -21,14 +45,17 @@ export async function resolveSession(
     pending.newRecorderCookie,
   );
   const all = [...cookies.request, ...cookies.issued];
-  const hashes = await Promise.all(all.map((cookie) => cookieKey(config.secret, cookie)));
+  const hashes = await Promise.all(all.map((cookie) => hashCookie(config.secret, cookie)));
   const requestHashes = hashes.slice(0, cookies.request.length);
 
   let id: string | null = null;
-  if (requestHashes.length > 0) {
+  const firstCached = requestHashes[0] === undefined ? undefined : sessionOfKey.get(requestHashes[0]);
+  if (firstCached) id = firstCached;
+  else if (requestHashes.length > 0) {
     const known = await index.sessionsForKeys(requestHashes);
+    for (const [hash, session] of known) sessionOfKey.set(hash, session);
     for (const hash of requestHashes) {
-      const found = known.get(hash);
+      const found = known.get(hash) ?? sessionOfKey.get(hash);
       if (found) {
         id = found;
         break;
@@ -38,11 +65,14 @@ export async function resolveSession(
   const first = hashes[0];
   // Without any cookie (a client that refuses them) each exchange is its own session.
   const sessionId = id ?? (first ? sessionIdFromKey(first) : pending.id.toLowerCase());
-  const keys = all.map((cookie, i) => ({
-    key_hash: hashes[i] ?? "",
-    session_id: sessionId,
-    cookie_name: cookie.name,
-    first_seen: pending.startedAt,
-  }));
+  const keys = all
+    .map((cookie, i) => ({
+      key_hash: hashes[i] ?? "",
+      session_id: sessionId,
+      cookie_name: cookie.name,
+      first_seen: pending.startedAt,
+    }))
+    // Mappings this isolate wrote or read already need no statement in the batch.
+    .filter((key) => sessionOfKey.get(key.key_hash) !== sessionId);
   return { id: sessionId, keys };
 }

@@ -23,14 +23,8 @@ export class ArchiveIndex {
     return new Map(results.map((row) => [row.key_hash, row.session_id]));
   }
 
-  async knownDigests(digests: readonly string[]): Promise<Set<string>> {
-    if (digests.length === 0) return new Set();
-    const placeholders = digests.map(() => "?").join(",");
-    const { results } = await this.#db
-      .prepare(`SELECT digest FROM blobs WHERE digest IN (${placeholders})`)
-      .bind(...digests)
-      .all<{ digest: string }>();
-    return new Set(results.map((row) => row.digest));
+  blobRow(digest: string): Promise<BlobRow | null> {
+    return this.#db.prepare("SELECT * FROM blobs WHERE digest = ?").bind(digest).first<BlobRow>();
   }
 
   /** The newest stored body of `url` with this validator: what a 304 for it revalidated. */

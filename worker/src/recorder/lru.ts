@@ -1,0 +1,34 @@
+/**
+ * A small least-recently-used map for per-isolate caches (known blobs, cookie → session). Isolates are
+ * short-lived and memory is shared by concurrent requests (128 MB), so every cache here is bounded.
+ */
+export class Lru<K, V> {
+  readonly #max: number;
+  readonly #map = new Map<K, V>();
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  get(key: K): V | undefined {
+    const value = this.#map.get(key);
+    if (value !== undefined) {
+      this.#map.delete(key);
+      this.#map.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: K, value: V): void {
+    this.#map.delete(key);
+    this.#map.set(key, value);
+    if (this.#map.size > this.#max) {
+      const oldest = this.#map.keys().next();
+      if (!oldest.done) this.#map.delete(oldest.value);
+    }
+  }
+
+  delete(key: K): void {
+    this.#map.delete(key);
+  }
+}
