@@ -25,14 +25,20 @@ prove.post("/:id/prove", async (c) => {
     throw new VerbatimError("bad_query", 'the body must be JSON: {"value": "<the original value>"}');
   }
   if (typeof value !== "string" || value === "" || value.length > MAX_VALUE_LENGTH) {
-    throw new VerbatimError("bad_query", `"value" must be a non-empty string of at most ${MAX_VALUE_LENGTH} characters`);
+    throw new VerbatimError(
+      "bad_query",
+      `"value" must be a non-empty string of at most ${MAX_VALUE_LENGTH} characters`,
+    );
   }
   const loaded = loadConfig(c.env);
-  if (!loaded.ok) throw new VerbatimError("storage_unavailable", "recorder is misconfigured; see /__verbatim/api/health");
+  if (!loaded.ok)
+    throw new VerbatimError("storage_unavailable", "recorder is misconfigured; see /__verbatim/api/health");
   const row = await new ArchiveReader(c.env.DB).getExchange(id);
   if (!row) throw new VerbatimError("not_found", `no exchange ${id}`);
   const wanted = commitment(loaded.config.secret, value);
-  const findings = (JSON.parse(row.mask_report) as MaskFinding[]).filter((f) => f.commitments?.includes(wanted));
+  const findings = (JSON.parse(row.mask_report) as MaskFinding[]).filter((f) =>
+    f.commitments?.includes(wanted),
+  );
   return c.json({
     exchangeId: id,
     maskPolicy: row.mask_policy,

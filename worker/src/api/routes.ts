@@ -1,17 +1,17 @@
 import { Hono } from "hono";
 import { loadConfig } from "../config/config.ts";
 import type { Env } from "../env.ts";
+import { hasConsoleSession } from "../console/auth/console-auth.ts";
 import { VerbatimError } from "../errors/verbatim-error.ts";
-import { customerToken } from "../mask/keyed-hash.ts";
-import { cookieKey } from "../recorder/session-keys.ts";
 import { ArchiveReader } from "../store/archive-reader.ts";
 import { R2BlobStore } from "../store/blob-store.ts";
 import { requireToken } from "./auth.ts";
 import { health } from "./health.ts";
-import { decodeCursor, encodeCursor, parseEnum, parseFlag, parseId, parseLimit, parseTime } from "./query.ts";
+import { decodeCursor, encodeCursor, parseEnum, parseId, parseLimit } from "./query.ts";
+import { prove } from "./prove.ts";
+import { parseSessionSearch } from "./session-search.ts";
+import { timelineApi } from "./timeline-routes.ts";
 import { exchangeView, sessionView } from "./views.ts";
-
-const DEVICES = ["desktop", "mobile", "tablet", "bot", "unknown"] as const;
 
 /** The recorder's read API under /__verbatim/api (documented in the README). */
 export const api = new Hono<{ Bindings: Env }>();
@@ -21,51 +21,17 @@ api.get("/health", async (c) => c.json(await health(loadConfig(c.env), c.env.DB,
 api.use("*", async (c, next) => {
   const loaded = loadConfig(c.env);
   const token = loaded.ok ? loaded.config.adminToken : (loaded.passThrough?.adminToken ?? null);
-  return requireToken(() => token)(c, next);
+  return requireToken(() => token, hasConsoleSession)(c, next);
 });
 
 api.get("/sessions", async (c) => {
-  const q = c.req.query();
-  const now = Date.now();
-  const to = parseTime("to", q.to, now);
-  const from = parseTime("from", q.from, 0);
-  if (from > to) throw new VerbatimError("bad_query", "from must not be after to");
-  const limit = parseLimit(q.limit);
-  let keyHash: string | null = null;
-  if (q.cookie !== undefined) {
-    // Search by the cookie as the customer's browser holds it: hashed here, compared with stored hashes.
-    const eq = q.cookie.indexOf("=");
-    if (eq <= 0)
-      throw new VerbatimError("bad_query", 'cookie must be "name=value", e.g. cookie=shop.sid%3Dabc');
-    const loaded = loadConfig(c.env);
-    if (!loaded.ok)
-      throw new VerbatimError("storage_unavailable", "recorder is misconfigured; see /__verbatim/api/health");
-    keyHash = await cookieKey(loaded.config.secret, {
-      name: q.cookie.slice(0, eq),
-      value: q.cookie.slice(eq + 1),
-    });
-  }
-  let customer: string | null = null;
-  if (q.customer !== undefined) {
-    if (q.customer.trim() === "") throw new VerbatimError("bad_query", "customer must not be empty");
-    const loaded = loadConfig(c.env);
-    if (!loaded.ok)
-      throw new VerbatimError("storage_unavailable", "recorder is misconfigured; see /__verbatim/api/health");
-    // The identifier is hashed with the recorder's key and compared with stored tokens; it is never stored.
-    customer = customerToken(loaded.config.secret, q.customer);
-  }
-  const cursor = decodeCursor(q.cursor, ["number", "string"]);
-  const rows = await new ArchiveReader(c.env.DB).listSessions({
-    from,
-    to,
-    keyHash,
-    customerToken: customer,
-    device: parseEnum("device", q.device, DEVICES),
-    withErrors: parseFlag("errors", q.errors),
-    urlContains: q.url && q.url.length > 0 ? q.url : null,
-    after: cursor ? { lastSeen: cursor[0] as number, id: cursor[1] as string } : null,
-    limit: limit + 1,
-  });
+  const loaded = loadConfig(c.env);
+  const { filter, limit } = await parseSessionSearch(
+    c.req.query(),
+    loaded.ok ? loaded.config.secret : null,
+    Date.now(),
+  );
+  const rows = await new ArchiveReader(c.env.DB).listSessions(filter);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return c.json({
@@ -137,6 +103,9 @@ api.get("/exchanges/:id/body", async (c) => {
     },
   });
 });
+
+api.route("/", timelineApi);
+api.route("/exchanges", prove);
 
 api.all("*", () => {
   throw new VerbatimError("not_found", "no such API endpoint; see the README for the list");

@@ -4,11 +4,13 @@ import type { ExchangeRow, SessionRow } from "./rows.ts";
 export type SessionFilter = {
   from: number;
   to: number;
+  sessionId: string | null;
   keyHash: string | null;
   customerToken: string | null;
   device: string | null;
   withErrors: boolean;
   urlContains: string | null;
+  userAgentContains: string | null;
   after: { lastSeen: number; id: string } | null;
   limit: number;
 };
@@ -23,6 +25,10 @@ export class ArchiveReader {
   async listSessions(filter: SessionFilter): Promise<SessionRow[]> {
     const where = ["last_seen >= ?", "first_seen <= ?"];
     const params: Array<string | number> = [filter.from, filter.to];
+    if (filter.sessionId) {
+      where.push("id = ?");
+      params.push(filter.sessionId);
+    }
     if (filter.keyHash) {
       where.push("id IN (SELECT session_id FROM session_keys WHERE key_hash = ?)");
       params.push(filter.keyHash);
@@ -42,6 +48,10 @@ export class ArchiveReader {
         "id IN (SELECT session_id FROM exchanges WHERE instr(url, ?) > 0 AND started_at BETWEEN ? AND ?)",
       );
       params.push(filter.urlContains, filter.from, filter.to);
+    }
+    if (filter.userAgentContains) {
+      where.push("instr(lower(user_agent), lower(?)) > 0");
+      params.push(filter.userAgentContains);
     }
     if (filter.after) {
       where.push("(last_seen, id) < (?, ?)");

@@ -1,0 +1,1 @@
+export { consoleApp } from "./app.ts";

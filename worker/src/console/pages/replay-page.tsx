@@ -1,0 +1,121 @@
+import type { ReplayFrame } from "../load/load-replay.ts";
+import { INTEGRITY_LABELS } from "../model/integrity.ts";
+import type { Zone } from "../model/time-zone.ts";
+import { Layout } from "./layout.tsx";
+import { Status, Time } from "./time.tsx";
+
+const EVENT_LABELS: Readonly<Record<string, string>> = {
+  blocked: "blocked (left the replay origin)",
+  not_recorded: "not recorded in this session",
+};
+
+/**
+ * A replayed page view. The banner lives outside the frame, on the console's origin, so nothing the
+ * recorded page does can hide or fake it; the frame is the replay origin of this one page view.
+ */
+export function ReplayPage(props: { frame: ReplayFrame; zone: Zone }) {
+  const { frame, zone } = props;
+  const { exchange, integrity } = frame;
+  return (
+    <Layout title={`Replay ${new URL(exchange.url).pathname}`} zone={zone} wide>
+      <section class="banner" aria-label="Recording details">
+        <div>
+          <b>Session</b>
+          <a class="mono" href={`/__verbatim/sessions/${exchange.session_id}#x-${exchange.id}`}>
+            {exchange.session_id.slice(0, 12)}…
+          </a>
+        </div>
+        <div>
+          <b>Captured</b>
+          <Time at={exchange.started_at} zone={zone} stacked />
+        </div>
+        <div>
+          <b>Masking policy</b>
+          <span class="mono">{exchange.mask_policy}</span>
+        </div>
+        <div>
+          <b>Integrity</b>
+          <span class={`integrity ${integrity.status}`}>{INTEGRITY_LABELS[integrity.status]}</span>
+        </div>
+        <div>
+          <b>Page</b>
+          {exchange.method} <Status status={exchange.status} error={exchange.error} />
+        </div>
+        <div class="url">
+          <b>URL</b>
+          {exchange.url}
+        </div>
+      </section>
+      <nav class="frame-nav" aria-label="Page views">
+        {frame.previous ? (
+          <a href={`/__verbatim/replay/${frame.previous.id}`} title={frame.previous.url}>
+            ← Previous page view: {new URL(frame.previous.url).pathname}
+          </a>
+        ) : (
+          <span class="muted">First page view of the session</span>
+        )}
+        <a href={frame.replayUrl} target="_blank" rel="noopener noreferrer">
+          Open replay in its own tab
+        </a>
+        {frame.next ? (
+          <a href={`/__verbatim/replay/${frame.next.id}`} title={frame.next.url}>
+            Next page view: {new URL(frame.next.url).pathname} →
+          </a>
+        ) : (
+          <span class="muted">Last page view of the session</span>
+        )}
+      </nav>
+      <iframe
+        class="replay"
+        src={frame.replayUrl}
+        title={`Replay of ${exchange.url}`}
+        sandbox="allow-scripts allow-forms allow-same-origin"
+        referrerpolicy="no-referrer"
+      ></iframe>
+      <main>
+        <h2>Integrity checks</h2>
+        <table>
+          <tbody>
+            {integrity.checks.map((check) => (
+              <tr class={check.result === "ok" ? "" : "failed"}>
+                <td>{check.subject}</td>
+                <td>
+                  <span class={`badge ${check.result === "ok" ? "ok" : "bad"}`}>{check.result}</span>
+                </td>
+                <td class="mono">{check.detail}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <h2>Replay events</h2>
+        {frame.events.length === 0 ? (
+          <p class="muted">
+            None recorded for this page view: no request left the replay origin or asked for something the
+            session never fetched.
+          </p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>What</th>
+                <th>URL</th>
+              </tr>
+            </thead>
+            <tbody>
+              {frame.events.map((event) => (
+                <tr class={event.kind === "blocked" ? "failed" : ""}>
+                  <td>
+                    <Time at={event.at} zone={zone} />
+                  </td>
+                  <td>{EVENT_LABELS[event.kind] ?? event.kind}</td>
+                  <td class="url">{event.url}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </main>
+    </Layout>
+  );
+}
