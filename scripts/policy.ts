@@ -47,7 +47,8 @@ function load(path: string): CompiledPolicy {
     fail(`${path}: not readable JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   const result = compilePolicy(json);
-  if (!result.ok) fail(`${path} is not a valid masking policy:\n${result.errors.map((e) => `  - ${e}`).join("\n")}`);
+  if (!result.ok)
+    fail(`${path} is not a valid masking policy:\n${result.errors.map((e) => `  - ${e}`).join("\n")}`);
   return result.policy;
 }
 
@@ -64,7 +65,10 @@ async function test(policy: CompiledPolicy): Promise<void> {
     const headers = { authorization: `Bearer ${values.token}` };
     const meta = await fetch(`${values.base}/__verbatim/api/exchanges/${values.exchange}`, { headers });
     if (!meta.ok) fail(`exchange ${values.exchange}: ${meta.status} ${await meta.text()}`);
-    const exchange = (await meta.json()) as { request: { url: string }; response: { contentType: string | null } };
+    const exchange = (await meta.json()) as {
+      request: { url: string };
+      response: { contentType: string | null };
+    };
     const body = await fetch(`${values.base}/__verbatim/api/exchanges/${values.exchange}/body`, { headers });
     if (!body.ok) fail(`exchange ${values.exchange} body: ${body.status} ${await body.text()}`);
     bytes = new Uint8Array(await body.arrayBuffer());
@@ -74,11 +78,18 @@ async function test(policy: CompiledPolicy): Promise<void> {
     if (!argument) fail("test needs a file (or --exchange <id>)");
     bytes = new Uint8Array(readFileSync(argument));
   }
-  const ctx = new MaskContext({ policy, secret: process.env["VERBATIM_SECRET"] ?? "policy-test-secret-not-for-production", url });
+  const ctx = new MaskContext({
+    policy,
+    secret: process.env["VERBATIM_SECRET"] ?? "policy-test-secret-not-for-production",
+    url,
+  });
   const masked = maskBody(bytes, type, ctx);
   process.stdout.write(masked);
-  console.error(`\npolicy ${policy.version}: ${ctx.total} value(s) masked in ${bytes.length} bytes (${type})`);
-  for (const f of ctx.findings) console.error(`  ${f.rule.padEnd(24)} ${String(f.count).padStart(4)}  ${f.location}`);
+  console.error(
+    `\npolicy ${policy.version}: ${ctx.total} value(s) masked in ${bytes.length} bytes (${type})`,
+  );
+  for (const f of ctx.findings)
+    console.error(`  ${f.rule.padEnd(24)} ${String(f.count).padStart(4)}  ${f.location}`);
 }
 
 async function keygen(): Promise<void> {
@@ -98,7 +109,13 @@ async function keygen(): Promise<void> {
 async function reveal(): Promise<void> {
   if (!values.key || !argument) fail("reveal needs --key <private-key.pem> and the [enc:...] value");
   const pem = readFileSync(values.key, "utf8").replace(/-----[^-]+-----|\s/g, "");
-  const privateKey = await crypto.subtle.importKey("pkcs8", Buffer.from(pem, "base64"), { name: "RSA-OAEP", hash: "SHA-256" }, false, ["decrypt"]);
+  const privateKey = await crypto.subtle.importKey(
+    "pkcs8",
+    Buffer.from(pem, "base64"),
+    { name: "RSA-OAEP", hash: "SHA-256" },
+    false,
+    ["decrypt"],
+  );
   console.log(await unseal(privateKey, argument));
 }
 
@@ -106,7 +123,9 @@ switch (command) {
   case "check": {
     const path = argument ?? activePolicyPath();
     const policy = load(path);
-    console.log(`${path}: valid, version ${policy.version}, ${policy.rules.length} rules (defaults included)`);
+    console.log(
+      `${path}: valid, version ${policy.version}, ${policy.rules.length} rules (defaults included)`,
+    );
     break;
   }
   case "test":

@@ -6,7 +6,9 @@ export async function unseal(privateKey: CryptoKey, sealedValue: string): Promis
   const match = /^\[enc:([A-Za-z0-9_-]+)\]$/.exec(sealedValue.trim());
   if (!match?.[1]) throw new Error("the value must look like [enc:<base64url>]");
   const base64 = match[1].replace(/-/g, "+").replace(/_/g, "/");
-  const sealed = Uint8Array.from(atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+  const sealed = Uint8Array.from(atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4)), (c) =>
+    c.charCodeAt(0),
+  );
   const wrappedLength = ((sealed[0] ?? 0) << 8) | (sealed[1] ?? 0);
   const wrapped = sealed.subarray(2, 2 + wrappedLength);
   const iv = sealed.subarray(2 + wrappedLength, 14 + wrappedLength);

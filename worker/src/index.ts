@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { api } from "./api/routes.ts";
 import { loadConfig } from "./config/config.ts";
+import { consoleApp } from "./console/index.ts";
 import type { Env } from "./env.ts";
 import { VerbatimError } from "./errors/verbatim-error.ts";
 import { errorKind, log } from "./log/log.ts";
@@ -10,15 +11,18 @@ import { counters } from "./recorder/health-counters.ts";
 import { ArchiveIndex } from "./store/archive-index.ts";
 import { R2BlobStore } from "./store/blob-store.ts";
 import { RECORDER_PREFIX } from "./recorder-paths.ts";
+import { handleReplay, isReplayRequest } from "./replay/index.ts";
 
 const app = new Hono<{ Bindings: Env }>();
 
 app.route(`${RECORDER_PREFIX}/api`, api);
+// The support console: full paths under /__verbatim/, so it is mounted at the root.
+app.route("/", consoleApp);
 app.all(`${RECORDER_PREFIX}/*`, () => {
-  throw new VerbatimError("not_found", "nothing here yet: the read API lives under /__verbatim/api/");
-});
-app.all(RECORDER_PREFIX, () => {
-  throw new VerbatimError("not_found", "nothing here yet: the read API lives under /__verbatim/api/");
+  throw new VerbatimError(
+    "not_found",
+    "no such page: the console is at /__verbatim/, the API under /__verbatim/api/",
+  );
 });
 
 app.all("*", (c) => {
@@ -51,6 +55,8 @@ app.onError((error, c) => {
 export default {
   fetch(request, env, ctx) {
     if (counters.startedAt === 0) counters.startedAt = Date.now();
+    // Replay origins are answered from the archive alone: never proxied, never recorded.
+    if (isReplayRequest(request, env)) return handleReplay(request, env, ctx);
     return app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

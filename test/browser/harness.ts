@@ -1,0 +1,107 @@
+import { serve } from "@hono/node-server";
+import { Log, LogLevel, Miniflare } from "miniflare";
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { unstable_readConfig, unstable_splitSqlQuery } from "wrangler";
+import { createShop } from "../../examples/shop/src/app.ts";
+import { createShopStore } from "../../examples/shop/src/session.ts";
+import type { Version } from "../../examples/shop/src/version.ts";
+
+/**
+ * What the browser suite runs against: the demo shop on loopback (v1 and v2 sharing one store, switched in
+ * process like examples/shop/server.ts), and the Worker bundled by `wrangler deploy --dry-run` running under
+ * Miniflare with local R2 and D1, migrated, on its own loopback port.
+ */
+export const ADMIN_TOKEN = "browser-admin-token";
+const SECRET = "browser-secret-0123456789abcdef";
+const root = new URL("../../", import.meta.url).pathname;
+const run = promisify(execFile);
+
+export type Shop = { url: string; setVersion: (version: Version) => void; close: () => Promise<void> };
+
+export function startShop(now: () => Date): Promise<Shop> {
+  const store = createShopStore();
+  const releases = {
+    v1: createShop({ version: "v1", store, now }),
+    v2: createShop({ version: "v2", store, now }),
+  };
+  let current: Version = "v1";
+  return new Promise((resolve) => {
+    const server = serve(
+      { fetch: (request) => releases[current].fetch(request), port: 0, hostname: "127.0.0.1" },
+      (info) =>
+        resolve({
+          url: `http://127.0.0.1:${info.port}`,
+          setVersion: (version) => {
+            current = version;
+          },
+          close: () => new Promise((done) => server.close(() => done())),
+        }),
+    );
+  });
+}
+
+export type Recorder = { url: string; port: number; mf: Miniflare; close: () => Promise<void> };
+
+export async function startRecorder(origin: string): Promise<Recorder> {
+  const work = await mkdtemp(join(tmpdir(), "verbatim-browser-"));
+  const outDir = join(work, "dist");
+  await run(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", outDir], {
+    cwd: root,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const config = unstable_readConfig({ config: join(root, "wrangler.toml") });
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(config.vars)) vars[name] = String(value);
+  const mf = new Miniflare({
+    modules: true,
+    modulesRoot: outDir,
+    scriptPath: join(outDir, "index.js"),
+    compatibilityDate: config.compatibility_date ?? "2026-07-30",
+    compatibilityFlags: config.compatibility_flags,
+    r2Buckets: ["BLOBS"],
+    d1Databases: ["DB"],
+    bindings: {
+      ...vars,
+      ORIGIN: origin,
+      VERBATIM_SECRET: SECRET,
+      ADMIN_TOKEN,
+      REPLAY_HOST: "replay.localhost",
+    },
+    host: "127.0.0.1",
+    port: 0,
+    cf: false,
+    log: new Log(LogLevel.WARN),
+  });
+  const url = await mf.ready;
+  const db = await mf.getD1Database("DB");
+  const migrations = join(root, "migrations");
+  for (const file of (await readdir(migrations)).filter((f) => f.endsWith(".sql")).sort()) {
+    for (const statement of unstable_splitSqlQuery(await readFile(join(migrations, file), "utf8"))) {
+      if (statement.trim() !== "") await db.prepare(statement).run();
+    }
+  }
+  return {
+    url: url.origin,
+    port: Number(url.port),
+    mf,
+    close: async () => {
+      await mf.dispose();
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** GET on the recorder's read API, with the admin token. */
+export async function api<T>(recorder: Recorder, path: string): Promise<T> {
+  const response = await fetch(`${recorder.url}/__verbatim/api${path}`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  if (!response.ok)
+    throw new Error(`GET /__verbatim/api${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}

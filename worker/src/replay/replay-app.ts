@@ -1,0 +1,216 @@
+import { loadConfig, type Config } from "../config/config.ts";
+import type { Env } from "../env.ts";
+import { errorKind, log } from "../log/log.ts";
+import { ArchiveReader } from "../store/archive-reader.ts";
+import { R2BlobStore } from "../store/blob-store.ts";
+import { ReplayReader } from "../store/replay-reader.ts";
+import { consoleOrigins, CSP_REPORT_PATH } from "./csp.ts";
+import { blockedEvents } from "./csp-report.ts";
+import { replayOnlyHeaders } from "./replay-headers.ts";
+import { isReplayHost, parseReplayHost, replayUrl } from "./replay-host.ts";
+import { comparableUrl, isNavigation, maskReplayRequest } from "./replay-request.ts";
+import { answerResponse, pageResponse, type ResponseContext } from "./replay-response.ts";
+import { targetProblem } from "./replay-target.ts";
+import { resolveAnswer } from "./resolve-answer.ts";
+import { decide, showsPageView } from "./select-exchange.ts";
+import { siteOriginOf } from "./site-origin.ts";
+
+/** Paths replay answers itself on every replay origin; nothing under it is ever looked up in the archive. */
+const OWN_PREFIX = "/__verbatim-replay/";
+const METHODS_WITHOUT_BODY: ReadonlySet<string> = new Set(["GET", "HEAD"]);
+
+/** The config replay runs with: replay needs the recorder's key (hash tokens), not a working origin. */
+function replayConfig(env: Env): Config | null {
+  const loaded = loadConfig(env);
+  const config = loaded.ok ? loaded.config : loaded.passThrough;
+  return config && config.secret !== "" ? config : null;
+}
+
+/** Whether a request is for a replay origin: those are answered from the archive only, never proxied. */
+export function isReplayRequest(request: Request, env: Env): boolean {
+  const loaded = loadConfig(env);
+  const config = loaded.ok ? loaded.config : loaded.passThrough;
+  return config !== null && isReplayHost(new URL(request.url).host, config.replayHost);
+}
+
+/**
+ * Answers a request to `<session>--<page view>.<REPLAY_HOST>` from the archive: never from the live origin
+ * or any third party, never with a recorded cookie. Never throws: every failure is a page that says so.
+ */
+export async function handleReplay(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const navigation = isNavigation(request.method, request.headers);
+  try {
+    return await replay(request, env, ctx, navigation);
+  } catch (error) {
+    log("error", "replay_failed", { kind: errorKind(error) });
+    return pageResponse(
+      { request, navigation, frameAncestors: [] },
+      {
+        status: 500,
+        title: "Replay failed",
+        message: "Replay hit an unexpected error; it is logged.",
+        back: null,
+      },
+      "error",
+    );
+  }
+}
+
+async function replay(
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  navigation: boolean,
+): Promise<Response> {
+  const url = new URL(request.url);
+  const bare = { request, navigation, frameAncestors: [] as string[] };
+  const config = replayConfig(env);
+  if (!config) {
+    return pageResponse(
+      bare,
+      {
+        status: 503,
+        title: "Replay unavailable",
+        message:
+          "The recorder has no VERBATIM_SECRET, so requests cannot be masked to match the archive; see /__verbatim/api/health.",
+        back: null,
+      },
+      "unavailable",
+    );
+  }
+  const target = parseReplayHost(url.host, config.replayHost);
+  if (!target) {
+    return pageResponse(
+      bare,
+      {
+        status: 400,
+        title: "Not a replay origin",
+        message: `Replays live at <session id>--<page view id>.${config.replayHost}; open them from the console.`,
+        back: null,
+      },
+      "bad-request",
+    );
+  }
+  const problem = targetProblem(url.pathname + url.search);
+  if (problem) {
+    return pageResponse(
+      bare,
+      { status: problem.status, title: "Bad replay URL", message: `Refused: ${problem.reason}.`, back: null },
+      "bad-request",
+    );
+  }
+
+  const reader = new ReplayReader(env.DB);
+  const pageView = await reader.pageView(target.sessionId, target.pageViewId);
+  if (!pageView) {
+    const session = await new ArchiveReader(env.DB).getSession(target.sessionId);
+    return pageResponse(
+      bare,
+      {
+        status: 404,
+        title: session ? "Unknown page view" : "Unknown session",
+        message: session
+          ? `Session ${target.sessionId} has no recorded page view ${target.pageViewId}.`
+          : `No session ${target.sessionId} is recorded.`,
+        back: null,
+      },
+      "unknown",
+    );
+  }
+
+  const site = siteOriginOf(pageView.url);
+  const frameAncestors = consoleOrigins(site.origin, url, config.replayHost);
+  const back = new URL(pageView.url).pathname + new URL(pageView.url).search;
+  const rctx: ResponseContext = {
+    request,
+    navigation,
+    site,
+    frameAncestors,
+    blobs: new R2BlobStore(env.BLOBS),
+  };
+
+  if (url.pathname === CSP_REPORT_PATH && request.method === "POST") {
+    const events = await blockedEvents(request, target, config.secret, Date.now());
+    ctx.waitUntil(Promise.all(events.map((event) => reader.recordEvent(event))).catch(logEventFailure));
+    return new Response(null, {
+      status: 204,
+      headers: replayOnlyHeaders({ frameAncestors, outcome: "report", exchangeId: null }),
+    });
+  }
+  if (url.pathname.startsWith(OWN_PREFIX) || request.headers.get("service-worker") === "script") {
+    // A service worker registered on a replay origin would outlive the replay and answer for it.
+    return pageResponse(
+      rctx,
+      { status: 404, title: "Not replayed", message: "Verbatim does not replay this.", back },
+      "refused",
+    );
+  }
+
+  const body = METHODS_WITHOUT_BODY.has(request.method) ? null : new Uint8Array(await request.arrayBuffer());
+  const masked = await maskReplayRequest({
+    url: site.origin + url.pathname + url.search,
+    body,
+    contentType: request.headers.get("content-type"),
+    secret: config.secret,
+  });
+  const wanted = { method: request.method, url: masked.url, bodyDigest: masked.bodyDigest, navigation };
+  // Loading the page view itself (the common case) needs no other row: one D1 query fewer.
+  const rows = showsPageView(comparable(pageView), wanted)
+    ? [pageView]
+    : await reader.matchCandidates(target.sessionId, masked.url, { sealed: masked.sealed });
+  const decision = decide(comparable(pageView), rows.map(comparable), wanted);
+
+  if (decision.kind === "redirect") {
+    const next = { sessionId: target.sessionId, pageViewId: decision.pageView.id };
+    const headers = replayOnlyHeaders({
+      frameAncestors,
+      outcome: "redirect",
+      exchangeId: decision.pageView.id,
+    });
+    headers.set("location", replayUrl(next, decision.pageView.url, request.url, config.replayHost));
+    // 303 turns a form post into the GET that shows the page view it produced (RFC 9110 §15.4.4).
+    return new Response(null, { status: METHODS_WITHOUT_BODY.has(request.method) ? 302 : 303, headers });
+  }
+
+  // Decisions were made on comparable copies; answers are built from the rows as stored.
+  const original =
+    decision.kind === "serve" ? (rows.find((row) => row.id === decision.row.id) ?? pageView) : null;
+  const answer = await resolveAnswer(
+    decision.kind === "serve" && original ? { ...decision, row: original } : decision,
+    reader,
+    { url: masked.url, at: pageView.started_at, navigation, method: request.method },
+  );
+  if (answer) return answerResponse(answer, rctx);
+
+  ctx.waitUntil(
+    reader
+      .recordEvent({
+        at: Date.now(),
+        session_id: target.sessionId,
+        page_view_id: target.pageViewId,
+        kind: "not_recorded",
+        url: masked.url,
+      })
+      .catch(logEventFailure),
+  );
+  return pageResponse(
+    rctx,
+    {
+      status: 404,
+      title: "Not recorded in this session",
+      message: `${request.method} ${masked.url} was not recorded in this session, so replay cannot show it (the live site is never asked).`,
+      back,
+    },
+    "not-recorded",
+  );
+}
+
+/** Rows with `encrypt`-sealed URL parts made comparable with a masked replay request. */
+function comparable<T extends { url: string }>(row: T): T {
+  const url = comparableUrl(row.url);
+  return url === row.url ? row : { ...row, url };
+}
+
+function logEventFailure(error: unknown): void {
+  log("warn", "replay_event_not_written", { kind: errorKind(error) });
+}

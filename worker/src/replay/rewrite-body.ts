@@ -1,0 +1,37 @@
+import { charsetOf, classify } from "../snapshot/content-class.ts";
+import { binaryToBytes, bytesToBinary } from "./binary-text.ts";
+import { rewriteCss } from "./rewrite-css.ts";
+import { rewriteHtml } from "./rewrite-html.ts";
+import type { SiteOrigin } from "./site-origin.ts";
+
+/**
+ * Which recorded bodies are rewritten for replay, by content class. HTML (and SVG, which is markup with
+ * `href`s) and CSS carry URLs the browser resolves itself; JS and JSON are left as recorded (a script's
+ * same-origin requests already go to the replay origin; anything else it builds is blocked and listed).
+ */
+const REWRITERS = {
+  html: rewriteHtml,
+  css: rewriteCss,
+  svg: rewriteHtml,
+} as const satisfies Record<string, (text: string, site: SiteOrigin) => string>;
+
+function rewriterFor(contentType: string | null): ((text: string, site: SiteOrigin) => string) | null {
+  const cls = classify(contentType);
+  if (cls === "html" || cls === "css") return REWRITERS[cls];
+  if (cls === "image" && /svg/i.test(contentType ?? "")) return REWRITERS.svg;
+  return null;
+}
+
+/** The body to send for a recorded one: the same bytes unless an absolute URL to the site had to change. */
+export function rewriteBody(bytes: Uint8Array, contentType: string | null, site: SiteOrigin): Uint8Array {
+  const rewrite = rewriterFor(contentType);
+  // UTF-16 is the one charset in use that is not ASCII-compatible; such pages are served as recorded.
+  const charset = charsetOf(contentType);
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (!rewrite || bytes.length === 0 || utf16 || charset?.startsWith("utf-16")) return bytes;
+  const text = bytesToBinary(bytes);
+  // Most pages use root-relative URLs only: skip the parse when the site's host is never written out.
+  if (!site.mentioned.test(text)) return bytes;
+  const rewritten = rewrite(text, site);
+  return rewritten === text ? bytes : binaryToBytes(rewritten);
+}
