@@ -25,7 +25,8 @@ export function failureCount(counters: IsolateCounters): number {
 /** Counters accrued between two health readings. */
 export function delta(before: IsolateCounters, after: IsolateCounters): IsolateCounters {
   const failures: Record<string, number> = {};
-  for (const [stage, n] of Object.entries(after.failures)) failures[stage] = n - (before.failures[stage] ?? 0);
+  for (const [stage, n] of Object.entries(after.failures))
+    failures[stage] = n - (before.failures[stage] ?? 0);
   return {
     exchangesRecorded: after.exchangesRecorded - before.exchangesRecorded,
     exchangesNotRecorded: after.exchangesNotRecorded - before.exchangesNotRecorded,
@@ -55,7 +56,11 @@ export async function waitForRecorder(
   let lastChange = began;
   for (;;) {
     const counters = (await readHealth(base)).isolate;
-    const done = counters.exchangesRecorded + counters.exchangesNotRecorded - start.exchangesRecorded - start.exchangesNotRecorded;
+    const done =
+      counters.exchangesRecorded +
+      counters.exchangesNotRecorded -
+      start.exchangesRecorded -
+      start.exchangesNotRecorded;
     const now = performance.now();
     if (done >= expected) return { counters, drainMs: now - began, settled: true };
     if (done !== last) {

@@ -1,12 +1,20 @@
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { join } from "node:path";
+import { childrenNamed } from "./process-cpu.ts";
 import type { WorkerConfig } from "./wrangler-config.ts";
 import { migrationStatements } from "./wrangler-config.ts";
 
 export const ADMIN_TOKEN = "bench-admin-token";
 const VERBATIM_SECRET = "bench-secret-0123456789abcdef";
 
-export type RunningWorker = { name: string; url: string; mf: Miniflare; close: () => Promise<void> };
+export type RunningWorker = {
+  name: string;
+  url: string;
+  mf: Miniflare;
+  /** The workerd process serving this instance (Worker, local D1 and R2), when it could be identified. */
+  pid: number | null;
+  close: () => Promise<void>;
+};
 
 /**
  * One Miniflare (workerd) instance running the bundled Worker with local R2 and D1 persisted under
@@ -21,6 +29,7 @@ export async function startWorker(options: {
   persistRoot: string;
 }): Promise<RunningWorker> {
   const { name, config } = options;
+  const existing = new Set(childrenNamed(process.pid, "workerd"));
   const dir = join(options.persistRoot, name);
   const mf = new Miniflare({
     name: "verbatim",
@@ -49,5 +58,12 @@ export async function startWorker(options: {
   const url = (await mf.ready).origin;
   const db = await mf.getD1Database("DB");
   for (const statement of await migrationStatements(config.migrationsDir)) await db.prepare(statement).run();
-  return { name, url, mf, close: () => mf.dispose() };
+  const spawned = childrenNamed(process.pid, "workerd").filter((pid) => !existing.has(pid));
+  return {
+    name,
+    url,
+    mf,
+    pid: spawned.length === 1 ? (spawned[0] ?? null) : null,
+    close: () => mf.dispose(),
+  };
 }

@@ -15,7 +15,9 @@ export function readWorkerConfig(root: string): WorkerConfig {
   if (!config.compatibility_date) throw new Error("wrangler.toml has no compatibility_date");
   const vars: Record<string, string> = {};
   for (const [name, value] of Object.entries(config.vars)) vars[name] = String(value);
-  const db = config.d1_databases.find((d) => d.binding === "DB");
+  const db = config.d1_databases.find(
+    (d: { binding: string; migrations_dir?: string }) => d.binding === "DB",
+  );
   return {
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags,

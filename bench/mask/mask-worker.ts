@@ -22,7 +22,8 @@ async function maskWithRewriter(bytes: Uint8Array): Promise<number> {
   const rewriter = new HTMLRewriter().on("input, textarea, meta, [data-verbatim-mask]", {
     element(element) {
       const attribs: Record<string, string> = {};
-      for (const [name, value] of element.attributes) if (name !== undefined && value !== undefined) attribs[name] = value;
+      for (const [name, value] of element.attributes)
+        if (name !== undefined && value !== undefined) attribs[name] = value;
       const rule = ruleForElement(ctx, element.tagName, attribs);
       if (!rule) return;
       for (const name of ["value", "content"]) {
