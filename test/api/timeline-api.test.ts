@@ -173,7 +173,7 @@ describe("timeline and replay API", () => {
   it("reports a tampered row as mismatch and a deleted body as body_missing", async () => {
     const [, product] = rows.filter((r) => r.session_id === aliceSession && r.page_view === 1);
     const bobHome = rows.find((r) => r.session_id !== aliceSession && r.page_view === 1);
-    await env.DB.prepare("UPDATE exchanges SET url = ? WHERE id = ?")
+    await env.DB.prepare("UPDATE exchange_log SET url = ? WHERE id = ?")
       .bind("https://shop.example/other", product?.id)
       .run();
     expect((await json<Replay>(`/exchanges/${product?.id}/replay`)).integrity.status).toBe("mismatch");

@@ -140,7 +140,7 @@ describe("support console pages", () => {
 
     it("shows MISMATCH after the D1 row is edited", async () => {
       const checkout = pageViews()[2];
-      await env.DB.prepare("UPDATE exchanges SET status = 500 WHERE id = ?").bind(checkout?.id).run();
+      await env.DB.prepare("UPDATE exchange_log SET status = 500 WHERE id = ?").bind(checkout?.id).run();
       const page = await consoleGet(`/__verbatim/replay/${checkout?.id}`, cookie);
       expect(page.response.status).toBe(200);
       expect(textOf(page.text)).toContain("Integrity MISMATCH");

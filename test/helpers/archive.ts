@@ -49,7 +49,16 @@ export async function everythingStored(): Promise<string> {
     if (body.customMetadata?.encoding === "gzip") parts.push(latin1(gunzipSync(bytes)));
     parts.push(JSON.stringify(body.customMetadata ?? {}));
   }
-  for (const table of ["sessions", "session_keys", "blobs", "exchanges", "recorder_failures"]) {
+  for (const table of [
+    "session_log",
+    "session_keys",
+    "session_customers",
+    "blobs",
+    "record_parts",
+    "exchange_log",
+    "recorder_failures",
+    "replay_events",
+  ]) {
     const { results } = await env.DB.prepare(`SELECT * FROM ${table}`).all();
     parts.push(JSON.stringify(results));
   }

@@ -184,3 +184,19 @@ describe("content codings", () => {
     expect((JSON.parse(seen) as Echo).headers["accept-encoding"]).toBe("identity");
   });
 });
+
+describe("client addresses", () => {
+  it("stores client IP headers truncated like the context", async () => {
+    await visit(
+      new Request(`${SITE}/latin1`, {
+        headers: { "cf-connecting-ip": "203.0.113.77", "x-forwarded-for": "198.51.100.23, 10.1.2.3" },
+      }),
+      { ORIGIN: env.EDGE_ORIGIN },
+    );
+    const row = (await exchanges()).at(-1);
+    const headers = Object.fromEntries(JSON.parse(row?.request_headers ?? "[]") as [string, string][]);
+    expect(headers["cf-connecting-ip"]).toBe("203.0.113.0/24");
+    expect(headers["x-forwarded-for"]).toBe("198.51.100.0/24, 10.1.2.0/24");
+    expect(row?.context).toContain("203.0.113.0/24");
+  });
+});

@@ -134,3 +134,20 @@ describe("recording two customers through the demo shop", () => {
     for (const secret of secrets) expect(everything.includes(secret), secret).toBe(false);
   });
 });
+
+describe("compact records", () => {
+  it("stores repeated request headers and contexts once, and views give back the hashed record", async () => {
+    const customer = new Customer("dana");
+    for (let i = 0; i < 5; i++) await customer.request("/static/site.css");
+    const { env } = await import("cloudflare:test");
+    const parts = await env.DB.prepare("SELECT count(*) AS n FROM record_parts").first<{ n: number }>();
+    const rows = await exchanges();
+    // Test ids differ per request (x-test-id), so request headers are unique here; contexts are shared.
+    expect(parts?.n).toBeLessThan(rows.length * 2);
+    const { recordHash } = await import("../../worker/src/snapshot/record-hash.ts");
+    for (const row of rows) {
+      const { record_hash, ...rest } = row;
+      expect(await recordHash(rest)).toBe(record_hash);
+    }
+  });
+});

@@ -8,6 +8,8 @@ import {
   type MaskContext,
 } from "../mask/index.ts";
 import { classify } from "../snapshot/content-class.ts";
+import { truncateIp } from "../snapshot/ip-truncate.ts";
+import { orderRequestHeaders } from "../store/exchange-layout.ts";
 import { utcDay } from "../snapshot/ids.ts";
 import { recordHash } from "../snapshot/record-hash.ts";
 import type { ArchiveIndex } from "../store/archive-index.ts";
@@ -17,7 +19,7 @@ import { readBodyPart, type BodyPart } from "./body-part.ts";
 import { counters, noteFailure, type FailureSink } from "./health-counters.ts";
 import { isPageView } from "./page-view.ts";
 import type { PendingExchange } from "./pending-exchange.ts";
-import { Lru } from "./lru.ts";
+import { Lru } from "../util/lru.ts";
 import { rememberSessionKeys, resolveSession } from "./resolve-session.ts";
 
 export type RecorderStores = { blobs: BlobStore; index: ArchiveIndex };
@@ -101,7 +103,12 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
     content_type: responseType,
     content_class: contentClass,
     page_view: pageView ? 1 : 0,
-    request_headers: await sealText(JSON.stringify(maskHeaders(request.headers, ctx, "request")), ctx),
+    request_headers: await sealText(
+      JSON.stringify(
+        orderRequestHeaders(maskHeaders(withTruncatedIps(request.headers, config), ctx, "request")),
+      ),
+      ctx,
+    ),
     response_headers: await sealText(JSON.stringify(maskHeaders(response.headers, ctx, "response")), ctx),
     request_body_digest:
       requestBody.digest && !requestNote?.includes("store_failed") ? requestBody.digest : null,
@@ -119,24 +126,23 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
     mask_report: JSON.stringify(ctx.findings),
   };
   const exchange: ExchangeRow = { ...row, record_hash: await recordHash(row) };
-  const isError = response.status >= 400 || error !== null;
+  const writeSession = sessionNeedsWrite(session.id, pending.startedAt);
 
   try {
     const { rowsWritten } = await stores.index.writeExchange({
       blobs,
-      session: {
-        id: session.id,
-        first_seen: pending.startedAt,
-        last_seen: pending.startedAt,
-        exchange_count: 1,
-        page_view_count: pageView ? 1 : 0,
-        error_count: isError ? 1 : 0,
-        host: new URL(request.url).host,
-        user_agent: context.userAgent,
-        device: pending.context.device,
-        country: pending.context.country,
-        client_network: pending.context.clientNetwork,
-      },
+      session: writeSession
+        ? {
+            id: session.id,
+            first_seen: pending.startedAt,
+            last_seen: pending.startedAt,
+            host: new URL(request.url).host,
+            user_agent: context.userAgent,
+            device: pending.context.device,
+            country: pending.context.country,
+            client_network: pending.context.clientNetwork,
+          }
+        : null,
       keys: session.keys,
       customers: [...ctx.customerTokens].map((token) => ({
         customer_token: token,
@@ -149,6 +155,7 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
     counters.d1RowsWritten += rowsWritten;
     rememberBlobs(blobs);
     rememberSessionKeys(session.keys);
+    if (writeSession) sessionWritten.set(session.id, pending.startedAt);
   } catch (error) {
     counters.exchangesNotRecorded++;
     await noteFailure("d1", error, pending.id, sink);
@@ -239,4 +246,37 @@ async function revalidated(
 
 function maskOptional(value: string | null, ctx: MaskContext, location: string): string | null {
   return value === null ? null : maskValues(value, ctx, location);
+}
+
+/** When this isolate last wrote each session's row (session_log: first/last seen, device). */
+const sessionWritten = new Lru<string, number>(20_000);
+const SESSION_REFRESH_MS = 60_000;
+
+function sessionNeedsWrite(sessionId: string, at: number): boolean {
+  const written = sessionWritten.get(sessionId);
+  return written === undefined || at - written >= SESSION_REFRESH_MS || at < written;
+}
+
+/** Client addresses in request headers are kept as truncated as the context's (IP_TRUNCATE). */
+const CLIENT_IP_HEADERS = [
+  "cf-connecting-ip",
+  "x-real-ip",
+  "true-client-ip",
+  "x-forwarded-for",
+  "cf-connecting-ipv6",
+] as const;
+
+function withTruncatedIps(headers: Headers, config: Config): Headers {
+  if (!CLIENT_IP_HEADERS.some((name) => headers.has(name))) return headers;
+  const out = new Headers(headers);
+  for (const name of CLIENT_IP_HEADERS) {
+    const value = out.get(name);
+    if (value === null) continue;
+    const truncated = value
+      .split(",")
+      .map((ip) => truncateIp(ip.trim(), config.ipv4PrefixBits, config.ipv6PrefixBits) ?? "unparseable")
+      .join(", ");
+    out.set(name, truncated);
+  }
+  return out;
 }

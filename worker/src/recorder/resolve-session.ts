@@ -2,7 +2,7 @@ import type { Config } from "../config/config.ts";
 import type { ArchiveIndex } from "../store/archive-index.ts";
 import type { SessionKeyRow } from "../store/rows.ts";
 import type { PendingExchange } from "./pending-exchange.ts";
-import { Lru } from "./lru.ts";
+import { Lru } from "../util/lru.ts";
 import { cookieKey, sessionCookiesOf, sessionIdFromKey } from "./session-keys.ts";
 
 /**

@@ -1,8 +1,13 @@
-import type { BlobRow, ExchangeRow, SessionCustomerRow, SessionKeyRow, SessionRow } from "./rows.ts";
+import { Lru } from "../util/lru.ts";
+import { layOut, type ExchangeLogRow } from "./exchange-layout.ts";
+import type { BlobRow, ExchangeRow, SessionCustomerRow, SessionKeyRow, SessionWrite } from "./rows.ts";
+
+/** Record parts this isolate has written: no statement needed for them in later batches. */
+const knownParts = new Lru<string, true>(10_000);
 
 /**
  * Every D1 statement the recorder writes with, built in one place. One exchange is written as one
- * `batch()` (a single transaction): blobs, session, session keys, customer links, exchange, so a reader never sees an
+ * `batch()` (a single transaction): blobs, session, session keys, customer links, record parts, exchange, so a reader never sees an
  * exchange whose session or blobs are missing.
  */
 export class ArchiveIndex {
@@ -40,9 +45,13 @@ export class ArchiveIndex {
     return row?.digest ?? null;
   }
 
+  /**
+   * Writes one exchange. `session` is null when this isolate wrote the session row less than a minute ago
+   * (counts are read from exchanges; only last_seen needs refreshing, and a minute of staleness is fine).
+   */
   async writeExchange(write: {
     blobs: readonly BlobRow[];
-    session: SessionRow;
+    session: SessionWrite | null;
     keys: readonly SessionKeyRow[];
     customers: readonly SessionCustomerRow[];
     exchange: ExchangeRow;
@@ -58,34 +67,22 @@ export class ArchiveIndex {
       );
     }
     const s = write.session;
-    statements.push(
-      this.#db
-        .prepare(
-          `INSERT INTO sessions (id, first_seen, last_seen, exchange_count, page_view_count, error_count, host, user_agent, device, country, client_network)
-           VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET
-             first_seen = min(sessions.first_seen, excluded.first_seen),
-             last_seen = max(sessions.last_seen, excluded.last_seen),
-             exchange_count = sessions.exchange_count + 1,
-             page_view_count = sessions.page_view_count + excluded.page_view_count,
-             error_count = sessions.error_count + excluded.error_count,
-             user_agent = coalesce(sessions.user_agent, excluded.user_agent),
-             country = coalesce(sessions.country, excluded.country),
-             client_network = coalesce(sessions.client_network, excluded.client_network)`,
-        )
-        .bind(
-          s.id,
-          s.first_seen,
-          s.last_seen,
-          s.page_view_count,
-          s.error_count,
-          s.host,
-          s.user_agent,
-          s.device,
-          s.country,
-          s.client_network,
-        ),
-    );
+    if (s) {
+      statements.push(
+        this.#db
+          .prepare(
+            `INSERT INTO session_log (id, first_seen, last_seen, host, user_agent, device, country, client_network)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET
+               first_seen = min(session_log.first_seen, excluded.first_seen),
+               last_seen = max(session_log.last_seen, excluded.last_seen),
+               user_agent = coalesce(session_log.user_agent, excluded.user_agent),
+               country = coalesce(session_log.country, excluded.country),
+               client_network = coalesce(session_log.client_network, excluded.client_network)`,
+          )
+          .bind(s.id, s.first_seen, s.last_seen, s.host, s.user_agent, s.device, s.country, s.client_network),
+      );
+    }
     for (const key of write.keys) {
       statements.push(
         this.#db
@@ -104,16 +101,25 @@ export class ArchiveIndex {
           .bind(customer.customer_token, customer.session_id, customer.first_seen),
       );
     }
-    const e = write.exchange;
-    const columns = Object.keys(e) as Array<keyof ExchangeRow>;
+    const { log, parts } = layOut(write.exchange);
+    for (const part of parts) {
+      if (knownParts.get(part.digest)) continue;
+      statements.push(
+        this.#db
+          .prepare("INSERT OR IGNORE INTO record_parts (digest, body) VALUES (?, ?)")
+          .bind(part.digest, part.body),
+      );
+    }
+    const columns = Object.keys(log) as Array<keyof ExchangeLogRow>;
     statements.push(
       this.#db
         .prepare(
-          `INSERT INTO exchanges (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+          `INSERT INTO exchange_log (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
         )
-        .bind(...columns.map((column) => e[column])),
+        .bind(...columns.map((column) => log[column])),
     );
     const results = await this.#db.batch(statements);
+    for (const part of parts) knownParts.set(part.digest, true);
     return { rowsWritten: results.reduce((sum, r) => sum + (r.meta.rows_written ?? 0), 0) };
   }
 

@@ -1,4 +1,4 @@
-/** Row types mirroring migrations/*.sql, one per table. */
+/** Row types mirroring migrations/*.sql: one per table, and for `exchanges` and `sessions` the views readers use. */
 export type SessionRow = {
   id: string;
   first_seen: number;
@@ -12,6 +12,9 @@ export type SessionRow = {
   country: string | null;
   client_network: string | null;
 };
+
+/** What the recorder writes to session_log; the counts are counted from exchanges when read. */
+export type SessionWrite = Omit<SessionRow, "exchange_count" | "page_view_count" | "error_count">;
 
 export type BlobRow = {
   digest: string;

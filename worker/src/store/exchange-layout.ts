@@ -1,0 +1,62 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import type { ExchangeRow } from "./rows.ts";
+
+/**
+ * How a logical exchange record (ExchangeRow: what record_hash covers and what readers see through the
+ * `exchanges` view) is laid out in D1 (migrations/0004): the request headers and the request context are
+ * stored once in record_parts and referred to by hash; per-request trace headers stay with the exchange so
+ * that the shared part keeps repeating; an empty masking report is NULL.
+ */
+export const PER_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+  "cf-ray",
+  "x-request-id",
+  "x-amzn-trace-id",
+  "traceparent",
+  "tracestate",
+]);
+
+export type RecordPart = { digest: string; body: string };
+
+export type ExchangeLogRow = Omit<ExchangeRow, "request_headers" | "context" | "mask_report"> & {
+  request_headers_ref: string;
+  request_headers_tail: string | null;
+  context_ref: string;
+  mask_report: string | null;
+};
+
+function partOf(body: string): RecordPart {
+  const hash = sha256(new TextEncoder().encode(body));
+  let hex = "";
+  for (const byte of hash.subarray(0, 16)) hex += byte.toString(16).padStart(2, "0");
+  return { digest: hex, body };
+}
+
+/**
+ * Orders request headers the way they are stored: shared ones first, per-request ones last, so that the
+ * view's concatenation gives back exactly the list that was hashed.
+ */
+export function orderRequestHeaders(headers: Array<[string, string]>): Array<[string, string]> {
+  const shared = headers.filter(([name]) => !PER_REQUEST_HEADERS.has(name));
+  const perRequest = headers.filter(([name]) => PER_REQUEST_HEADERS.has(name));
+  return [...shared, ...perRequest];
+}
+
+/** Splits a logical row (request headers already in orderRequestHeaders order) into its stored form. */
+export function layOut(row: ExchangeRow): { log: ExchangeLogRow; parts: RecordPart[] } {
+  const headers = JSON.parse(row.request_headers) as Array<[string, string]>;
+  const shared = headers.filter(([name]) => !PER_REQUEST_HEADERS.has(name));
+  const tail = headers.slice(shared.length);
+  const requestPart = partOf(JSON.stringify(shared));
+  const contextPart = partOf(row.context);
+  const { request_headers: _headers, context: _context, mask_report, ...rest } = row;
+  return {
+    log: {
+      ...rest,
+      request_headers_ref: requestPart.digest,
+      request_headers_tail: tail.length > 0 ? JSON.stringify(tail) : null,
+      context_ref: contextPart.digest,
+      mask_report: mask_report === "[]" ? null : mask_report,
+    },
+    parts: [requestPart, contextPart],
+  };
+}
