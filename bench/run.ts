@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds the Worker once, starts the demo shop and Miniflare instances of the bundle, runs
  * the benchmarks and writes bench/results.json + docs/benchmarks.md (see report.ts).
- *   node bench/run.ts [proxy] [storage] [replay]   run only these (default: all; cost comes with storage)
+ *   node bench/run.ts [proxy] [storage] [replay] [mask]   run only these (default: all; cost comes with storage)
  *   BENCH_ROUNDS, BENCH_SECONDS            proxy rounds per phase (3) and seconds per round (10)
  */
 import { readFile, rm, mkdir } from "node:fs/promises";
@@ -14,6 +14,7 @@ import { startShop } from "./lib/shop.ts";
 import { buildWorker, wranglerVersion } from "./lib/worker-build.ts";
 import { readWorkerConfig } from "./lib/wrangler-config.ts";
 import { runProxyBench } from "./proxy.ts";
+import { runMaskBench } from "./mask/run-mask.ts";
 import { runReplayBench } from "./replay.ts";
 import { machineSection, writeReport, type Results } from "./report.ts";
 import { runStorageBench } from "./storage.ts";
@@ -104,6 +105,9 @@ try {
       log,
     });
     await stop(recorder);
+  });
+  await attempt("mask", async () => {
+    sections["mask"] = await runMaskBench(root, work, log);
   });
 } finally {
   await Promise.all(workers.map((w) => w.close()));

@@ -10,7 +10,7 @@ import { ruleForElement } from "../../worker/src/mask/html.ts";
 import { maskBody } from "../../worker/src/mask/mask-body.ts";
 import { applyAction } from "../../worker/src/mask/actions.ts";
 import { maskValues } from "../../worker/src/mask/value-rules.ts";
-import { bytesToBinary } from "../../worker/src/mask/binary-string.ts";
+import { bytesToBinary } from "../../worker/src/util/binary-string.ts";
 import { htmlPage, jsonBody } from "./fixtures.ts";
 
 const html = new TextEncoder().encode(htmlPage());

@@ -6,6 +6,7 @@ import {
   type CompiledPolicy,
   type CompiledRule,
 } from "./policy/compile-policy.ts";
+import type { Selector } from "./policy/selector.ts";
 import type { FieldScope } from "./policy/types.ts";
 
 /** One finding of the masking manifest: a rule, where it fired, how often, and commitments to what it removed. */
@@ -28,6 +29,8 @@ export class MaskContext {
   readonly valueRules: readonly CompiledRule[];
   readonly selectorRules: readonly CompiledRule[];
   readonly jsonPathRules: readonly CompiledRule[];
+  /** Rules with a selector, for elements no other kind of rule can pick. */
+  readonly elementSelectorRules: ReadonlyArray<CompiledRule & { selector: Selector }>;
   /** A url-only rule matched this exchange: its bodies are not stored at all. */
   readonly bodyRedaction: CompiledRule | null;
   readonly customerTokens = new Set<string>();
@@ -50,6 +53,9 @@ export class MaskContext {
       (rule) => rule.selector !== null || rule.autocomplete.size > 0 || rule.inputTypes.size > 0,
     );
     this.jsonPathRules = this.rules.filter((rule) => rule.jsonPath !== null);
+    this.elementSelectorRules = this.rules.filter(
+      (rule): rule is CompiledRule & { selector: Selector } => rule.selector !== null,
+    );
     this.bodyRedaction =
       this.rules.find(
         (rule) =>

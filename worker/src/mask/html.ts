@@ -1,7 +1,7 @@
 import { Parser } from "htmlparser2";
 import { applyAction } from "./actions.ts";
 import { selectsField, type MaskContext } from "./context.ts";
-import { applyEdits, type Edit } from "./edits.ts";
+import { applyEdits, type Edit } from "../util/edits.ts";
 import { maskJsonText } from "./json-tokens.ts";
 import { normaliseFieldName, type CompiledRule } from "./policy/compile-policy.ts";
 import { matchesSelector } from "./policy/selector.ts";
@@ -27,6 +27,13 @@ const SCRIPT_TYPES =
 
 /** The first rule (in policy order) that selects this element. */
 export function ruleForElement(ctx: MaskContext, tag: string, attribs: Attribs): CompiledRule | null {
+  // Most tags (div, td, a, span) are neither form fields nor meta and have no autocomplete token: only
+  // selector rules can pick them, so they skip the name checks.
+  if (!FIELD_ELEMENTS.has(tag) && tag !== "meta" && attribs.autocomplete === undefined) {
+    for (const rule of ctx.elementSelectorRules)
+      if (matchesSelector(rule.selector, tag, attribs)) return rule;
+    return null;
+  }
   const type = (attribs.type ?? "").toLowerCase();
   const tokens = (attribs.autocomplete ?? "").toLowerCase().split(/\s+/);
   const isField = FIELD_ELEMENTS.has(tag);
@@ -72,7 +79,9 @@ export function maskHtml(html: string, ctx: MaskContext): string {
     {
       onopentag(tag: string, attribs: Attribs) {
         const rule = ruleForElement(ctx, tag, attribs);
-        const label = `html:${tag}${attribs.name ? `[name=${attribs.name}]` : attribs.id ? `#${attribs.id}` : ""}`;
+        const label = rule
+          ? `html:${tag}${attribs.name ? `[name=${attribs.name}]` : attribs.id ? `#${attribs.id}` : ""}`
+          : "";
         if (rule) {
           if (attribs.value !== undefined) maskAttribute(VALUE_ATTRIBUTE, rule, label);
           if (attribs.content !== undefined) maskAttribute(CONTENT_ATTRIBUTE, rule, label);

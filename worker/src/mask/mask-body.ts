@@ -1,5 +1,5 @@
 import { charsetOf, classify, type ContentClass } from "../snapshot/content-class.ts";
-import { binaryToBytes, bytesToBinary, encodeUtf16, isUtf16 } from "./binary-string.ts";
+import { binaryToBytes, bytesToBinary, encodeUtf16, isUtf16 } from "../util/binary-string.ts";
 import type { MaskContext } from "./context.ts";
 import { maskUrlEncoded } from "./form-urlencoded.ts";
 import { maskHtml } from "./html.ts";

@@ -1,5 +1,5 @@
 import { hasPendingMarker, maskBody, MaskError, sealText, type MaskContext } from "../mask/index.ts";
-import { binaryToBytes, bytesToBinary } from "../mask/binary-string.ts";
+import { binaryToBytes, bytesToBinary } from "../util/binary-string.ts";
 import { captureBody, type CapturedBody } from "../snapshot/body-capture.ts";
 import { PRECOMPRESSED_CLASSES, classify } from "../snapshot/content-class.ts";
 import { decodeBody } from "../snapshot/decode-body.ts";

@@ -1,6 +1,6 @@
 import { replayCsp } from "./csp.ts";
 import { rewriteRefresh, rewriteUrl, rootRelativeEdit, type SiteOrigin } from "./site-origin.ts";
-import { applyEdits, type Edit } from "./edits.ts";
+import { applyEdits, type Edit } from "../util/edits.ts";
 
 /** Recorded response headers that are never replayed, and why. */
 export const DROPPED_HEADERS = {

@@ -1,5 +1,5 @@
 import { charsetOf, classify } from "../snapshot/content-class.ts";
-import { binaryToBytes, bytesToBinary } from "./binary-text.ts";
+import { binaryToBytes, bytesToBinary } from "../util/binary-string.ts";
 import { rewriteCss } from "./rewrite-css.ts";
 import { rewriteHtml } from "./rewrite-html.ts";
 import type { SiteOrigin } from "./site-origin.ts";

@@ -1,4 +1,4 @@
-import { applyEdits, type Edit } from "./edits.ts";
+import { applyEdits, type Edit } from "../util/edits.ts";
 import { rootRelativeEdit, type SiteOrigin } from "./site-origin.ts";
 
 /**

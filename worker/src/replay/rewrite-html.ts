@@ -1,6 +1,6 @@
 import { Parser } from "htmlparser2";
 import { cssUrlEdits } from "./rewrite-css.ts";
-import { applyEdits, type Edit } from "./edits.ts";
+import { applyEdits, type Edit } from "../util/edits.ts";
 import { leadingSpace, refreshUrlStart, rootRelativeEdit, type SiteOrigin } from "./site-origin.ts";
 import { srcsetUrlStarts } from "./srcset.ts";
 import { scanAttributes } from "./tag-attributes.ts";

@@ -1,4 +1,4 @@
-import { applyEdits, type Edit } from "./edits.ts";
+import { applyEdits, type Edit } from "../util/edits.ts";
 
 /**
  * The recorded site's origin, and the one rewrite replay needs. A replayed page is served from its own

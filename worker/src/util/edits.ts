@@ -1,4 +1,4 @@
-/** A replacement of `text.slice(start, end)`. Edits never overlap: each belongs to one URL. */
+/** A replacement of `text.slice(start, end)`. Edits never overlap: each belongs to one token (a masked value, a URL). */
 export type Edit = { start: number; end: number; text: string };
 
 export function applyEdits(text: string, edits: readonly Edit[]): string {
