@@ -2,6 +2,8 @@
 -- 1. Request headers and the request context repeat across a visit: they are stored once, in record_parts,
 --    under a hash of their JSON, and exchanges refer to them. Per-request trace headers (cf-ray, ...) stay
 --    with the exchange, in request_headers_tail, so the shared part still repeats.
+--    Response headers are shared the same way with their per-response values (Date, Age, ...) kept with the
+--    exchange and put back in place by the view; the UTC day is computed from started_at.
 -- 2. exchanges becomes WITHOUT ROWID: its primary key is the table, not one more index written per row.
 -- 3. Session counters are counted from exchanges when read, so recording an exchange no longer rewrites
 --    its session row (and the last_seen index) every time; last_seen is refreshed at most once a minute.
@@ -16,7 +18,6 @@ CREATE TABLE record_parts (
 CREATE TABLE exchange_log (
   id TEXT PRIMARY KEY,
   session_id TEXT NOT NULL,
-  day TEXT NOT NULL,
   started_at INTEGER NOT NULL,
   ttfb_ms INTEGER,
   total_ms INTEGER,
@@ -29,7 +30,9 @@ CREATE TABLE exchange_log (
   request_headers_ref TEXT REFERENCES record_parts (digest),
   request_headers_tail TEXT,           -- JSON pairs appended after the shared part (per-request trace headers)
   request_headers TEXT,                -- inline JSON: records written before this migration
-  response_headers TEXT NOT NULL,
+  response_headers_ref TEXT REFERENCES record_parts (digest),
+  response_volatile TEXT,              -- JSON [[index, value], ...] (at most 2) put back into the shared part
+  response_headers TEXT,               -- inline JSON: records before this migration, or too many volatile headers
   request_body_digest TEXT REFERENCES blobs (digest),
   request_body_size INTEGER,
   request_body_note TEXT,
@@ -46,11 +49,11 @@ CREATE TABLE exchange_log (
   record_hash TEXT NOT NULL
 ) WITHOUT ROWID;
 
-INSERT INTO exchange_log (id, session_id, day, started_at, ttfb_ms, total_ms, method, url, status, content_type,
+INSERT INTO exchange_log (id, session_id, started_at, ttfb_ms, total_ms, method, url, status, content_type,
   content_class, page_view, request_headers, response_headers, request_body_digest, request_body_size,
   request_body_note, response_body_digest, response_body_size, response_body_note, validator, revalidated_digest,
   context, error, mask_policy, mask_report, record_hash)
-SELECT id, session_id, day, started_at, ttfb_ms, total_ms, method, url, status, content_type, content_class,
+SELECT id, session_id, started_at, ttfb_ms, total_ms, method, url, status, content_type, content_class,
   page_view, request_headers, response_headers, request_body_digest, request_body_size, request_body_note,
   response_body_digest, response_body_size, response_body_note, validator, revalidated_digest, context, error,
   mask_policy, mask_report, record_hash
@@ -67,7 +70,7 @@ ALTER TABLE session_log DROP COLUMN error_count;
 
 -- The logical exchange record: what was hashed into record_hash, whatever its storage layout.
 CREATE VIEW exchanges AS
-SELECT l.id, l.session_id, l.day, l.started_at, l.ttfb_ms, l.total_ms, l.method, l.url, l.status, l.content_type,
+SELECT l.id, l.session_id, strftime('%Y-%m-%d', l.started_at / 1000, 'unixepoch') AS day, l.started_at, l.ttfb_ms, l.total_ms, l.method, l.url, l.status, l.content_type,
   l.content_class, l.page_view,
   CASE
     WHEN l.request_headers IS NOT NULL THEN l.request_headers
@@ -75,12 +78,22 @@ SELECT l.id, l.session_id, l.day, l.started_at, l.ttfb_ms, l.total_ms, l.method,
     WHEN rq.body = '[]' THEN l.request_headers_tail
     ELSE substr(rq.body, 1, length(rq.body) - 1) || ',' || substr(l.request_headers_tail, 2)
   END AS request_headers,
-  l.response_headers, l.request_body_digest, l.request_body_size, l.request_body_note, l.response_body_digest,
+  CASE
+    WHEN l.response_headers IS NOT NULL THEN l.response_headers
+    WHEN l.response_volatile IS NULL THEN rs.body
+    WHEN json_array_length(l.response_volatile) = 1 THEN json_set(rs.body,
+      '$[' || (l.response_volatile ->> '$[0][0]') || '][1]', l.response_volatile ->> '$[0][1]')
+    ELSE json_set(rs.body,
+      '$[' || (l.response_volatile ->> '$[0][0]') || '][1]', l.response_volatile ->> '$[0][1]',
+      '$[' || (l.response_volatile ->> '$[1][0]') || '][1]', l.response_volatile ->> '$[1][1]')
+  END AS response_headers,
+  l.request_body_digest, l.request_body_size, l.request_body_note, l.response_body_digest,
   l.response_body_size, l.response_body_note, l.validator, l.revalidated_digest,
   coalesce(l.context, cx.body) AS context,
   l.error, l.mask_policy, coalesce(l.mask_report, '[]') AS mask_report, l.record_hash
 FROM exchange_log AS l
 LEFT JOIN record_parts AS rq ON rq.digest = l.request_headers_ref
+LEFT JOIN record_parts AS rs ON rs.digest = l.response_headers_ref
 LEFT JOIN record_parts AS cx ON cx.digest = l.context_ref;
 
 -- Sessions with their counts, counted from the session's exchanges through exchange_log_by_session.

@@ -43,7 +43,8 @@ export function maskCookieHeader(value: string, ctx: MaskContext, location: stri
     .map((pair) => {
       const eq = pair.indexOf("=");
       if (eq < 0) return pair.trim();
-      ctx.add("cookie-value", location, pair.slice(eq + 1).trim());
+      // No commitment: a cookie value is a session identifier, which no dispute needs proven.
+      ctx.add("cookie-value", location);
       return `${pair.slice(0, eq).trim()}=${REDACTED}`;
     })
     .join("; ");
@@ -56,6 +57,6 @@ export function maskSetCookie(line: string, ctx: MaskContext, location: string):
   const rest = semi < 0 ? "" : line.slice(semi);
   const eq = first.indexOf("=");
   if (eq < 0) return maskValues(line, ctx, location);
-  ctx.add("cookie-value", location, first.slice(eq + 1).trim());
+  ctx.add("cookie-value", location);
   return `${first.slice(0, eq).trim()}=${REDACTED}${maskValues(rest, ctx, location)}`;
 }

@@ -15,11 +15,29 @@ export const PER_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   "tracestate",
 ]);
 
+/** Response headers whose values change with every response; the rest of a header list repeats. */
+export const VOLATILE_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
+  "date",
+  "age",
+  "expires",
+  "cf-ray",
+  "x-request-id",
+  "server-timing",
+]);
+/** The `exchanges` view puts back at most this many volatile values (migrations/0004). */
+const MAX_VOLATILE = 2;
+
 export type RecordPart = { digest: string; body: string };
 
-export type ExchangeLogRow = Omit<ExchangeRow, "request_headers" | "context" | "mask_report"> & {
+export type ExchangeLogRow = Omit<
+  ExchangeRow,
+  "day" | "request_headers" | "response_headers" | "context" | "mask_report"
+> & {
   request_headers_ref: string;
   request_headers_tail: string | null;
+  response_headers_ref: string | null;
+  response_volatile: string | null;
+  response_headers: string | null;
   context_ref: string;
   mask_report: string | null;
 };
@@ -48,15 +66,40 @@ export function layOut(row: ExchangeRow): { log: ExchangeLogRow; parts: RecordPa
   const tail = headers.slice(shared.length);
   const requestPart = partOf(JSON.stringify(shared));
   const contextPart = partOf(row.context);
-  const { request_headers: _headers, context: _context, mask_report, ...rest } = row;
+  const response = layOutResponseHeaders(row.response_headers);
+  const { day: _day, request_headers: _rq, response_headers: _rs, context: _cx, mask_report, ...rest } = row;
   return {
     log: {
       ...rest,
       request_headers_ref: requestPart.digest,
       request_headers_tail: tail.length > 0 ? JSON.stringify(tail) : null,
+      response_headers_ref: response.part?.digest ?? null,
+      response_volatile: response.volatile,
+      response_headers: response.inline,
       context_ref: contextPart.digest,
       mask_report: mask_report === "[]" ? null : mask_report,
     },
-    parts: [requestPart, contextPart],
+    parts: response.part ? [requestPart, response.part, contextPart] : [requestPart, contextPart],
+  };
+}
+
+/** Response headers as a shared part with volatile values blanked, plus those values; inline if too many. */
+function layOutResponseHeaders(json: string): {
+  part: RecordPart | null;
+  volatile: string | null;
+  inline: string | null;
+} {
+  const headers = JSON.parse(json) as Array<[string, string]>;
+  const volatile: Array<[number, string]> = [];
+  const blanked = headers.map(([name, value], index): [string, string] => {
+    if (!VOLATILE_RESPONSE_HEADERS.has(name)) return [name, value];
+    volatile.push([index, value]);
+    return [name, ""];
+  });
+  if (volatile.length > MAX_VOLATILE) return { part: null, volatile: null, inline: json };
+  return {
+    part: partOf(JSON.stringify(blanked)),
+    volatile: volatile.length > 0 ? JSON.stringify(volatile) : null,
+    inline: null,
   };
 }
