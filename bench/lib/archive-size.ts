@@ -1,7 +1,15 @@
 import type { Miniflare } from "miniflare";
 
-/** The archive tables the recorder writes (migrations/0001_create_archive.sql). */
-const TABLES = ["sessions", "session_keys", "blobs", "exchanges", "recorder_failures"] as const;
+/** The stored tables the recorder writes (migrations/*.sql); `exchanges` and `sessions` are views over them. */
+const TABLES = [
+  "session_log",
+  "session_keys",
+  "session_customers",
+  "blobs",
+  "record_parts",
+  "exchange_log",
+  "recorder_failures",
+] as const;
 
 export type R2Size = { objects: number; bytes: number; gzip: number; identity: number };
 
@@ -27,7 +35,7 @@ export type D1Size = {
   rows: Record<string, number>;
   valueBytes: number;
   databaseBytes: number;
-  /** Value bytes of each column of `exchanges`, largest first: where the per-exchange metadata goes. */
+  /** Value bytes of each column of `exchange_log`, largest first: where the per-exchange metadata goes. */
   exchangeColumns: Record<string, number>;
 };
 
@@ -59,7 +67,7 @@ export async function d1Size(mf: Miniflare): Promise<D1Size> {
     columns.forEach((c, i) => {
       const bytes = row[`c${i}`] ?? 0;
       valueBytes += bytes;
-      if (table === "exchanges") exchangeColumns[c.name] = bytes;
+      if (table === "exchange_log") exchangeColumns[c.name] = bytes;
     });
     databaseBytes = meta.size_after ?? 0;
   }
