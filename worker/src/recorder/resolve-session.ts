@@ -50,8 +50,10 @@ export async function resolveSession(
 
   let id: string | null = null;
   const firstCached = requestHashes[0] === undefined ? undefined : sessionOfKey.get(requestHashes[0]);
+  // A recorder cookie minted for this very response names a session nobody has seen: nothing to look up.
+  const brandNew = pending.newRecorderCookie !== null && requestHashes.length === 1;
   if (firstCached) id = firstCached;
-  else if (requestHashes.length > 0) {
+  else if (requestHashes.length > 0 && !brandNew) {
     const known = await index.sessionsForKeys(requestHashes);
     for (const [hash, session] of known) sessionOfKey.set(hash, session);
     for (const hash of requestHashes) {
