@@ -8,14 +8,15 @@ import {
   type MaskContext,
 } from "../mask/index.ts";
 import { classify } from "../snapshot/content-class.ts";
-import { truncateIp } from "../snapshot/ip-truncate.ts";
+import { withTruncatedIps } from "../snapshot/client-ip-headers.ts";
 import { orderRequestHeaders } from "../store/exchange-layout.ts";
 import { utcDay } from "../snapshot/ids.ts";
 import { recordHash } from "../snapshot/record-hash.ts";
 import type { ArchiveIndex } from "../store/archive-index.ts";
 import type { BlobStore } from "../store/blob-store.ts";
 import type { BlobRow, ExchangeRow } from "../store/rows.ts";
-import { readBodyPart, type BodyPart } from "./body-part.ts";
+import { readBodyPart } from "./body-part.ts";
+import { rememberBlobs, storeBody } from "./store-body.ts";
 import { counters, noteFailure, type FailureSink } from "./health-counters.ts";
 import { isPageView } from "./page-view.ts";
 import type { PendingExchange } from "./pending-exchange.ts";
@@ -162,69 +163,6 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
   }
 }
 
-/**
- * Blobs this isolate knows are stored, with their rows. A hit costs neither a D1 read nor an R2 write; the
- * row still goes into the exchange's batch as INSERT OR IGNORE (no row written when present), so the
- * exchange's foreign key holds even if the cache outlived the row.
- */
-const knownBlobs = new Lru<string, BlobRow>(5_000);
-
-/** Puts a masked body into R2 unless the archive already has it; returns the exchange's body note. */
-async function storeBody(
-  body: BodyPart,
-  stores: RecorderStores,
-  blobs: BlobRow[],
-  exchangeId: string,
-  sink: FailureSink,
-  now: number,
-): Promise<string | null> {
-  if (!body.masked || !body.digest) return body.note;
-  const digest = body.digest;
-  if (blobs.some((b) => b.digest === digest)) return body.note;
-  try {
-    const known = knownBlobs.get(digest) ?? (await storedBlob(stores.index, digest));
-    if (known) {
-      counters.bodiesDeduplicated++;
-      knownBlobs.set(digest, known);
-      blobs.push(known);
-      return body.note;
-    }
-    const stored = await stores.blobs.put(digest, body.masked, body.compress);
-    counters.r2Puts++;
-    if (stored.created) counters.bodiesStored++;
-    else counters.bodiesDeduplicated++;
-    const row: BlobRow = {
-      digest,
-      size: body.masked.byteLength,
-      stored_size: stored.storedSize,
-      encoding: stored.encoding,
-      first_seen: now,
-    };
-    blobs.push(row);
-    return body.note;
-  } catch (error) {
-    await noteFailure("r2", error, exchangeId, sink);
-    return body.note ? `${body.note},store_failed` : "store_failed";
-  }
-}
-
-/** Rows of blobs written in a batch that committed: from now on this isolate knows them. */
-export function rememberBlobs(rows: readonly BlobRow[]): void {
-  for (const row of rows) knownBlobs.set(row.digest, row);
-}
-
-/**
- * One indexed D1 read decides on a cache miss; a shared asset then costs no R2 write (an R2 PUT costs 4.5x a
- * D1 row written). If D1 cannot answer, the create-only R2 put is still correct, just not free.
- */
-async function storedBlob(index: ArchiveIndex, digest: string): Promise<BlobRow | null> {
-  try {
-    return await index.blobRow(digest);
-  } catch {
-    return null;
-  }
-}
-
 async function revalidated(
   index: ArchiveIndex,
   url: string,
@@ -255,28 +193,4 @@ const SESSION_REFRESH_MS = 60_000;
 function sessionNeedsWrite(sessionId: string, at: number): boolean {
   const written = sessionWritten.get(sessionId);
   return written === undefined || at - written >= SESSION_REFRESH_MS || at < written;
-}
-
-/** Client addresses in request headers are kept as truncated as the context's (IP_TRUNCATE). */
-const CLIENT_IP_HEADERS = [
-  "cf-connecting-ip",
-  "x-real-ip",
-  "true-client-ip",
-  "x-forwarded-for",
-  "cf-connecting-ipv6",
-] as const;
-
-function withTruncatedIps(headers: Headers, config: Config): Headers {
-  if (!CLIENT_IP_HEADERS.some((name) => headers.has(name))) return headers;
-  const out = new Headers(headers);
-  for (const name of CLIENT_IP_HEADERS) {
-    const value = out.get(name);
-    if (value === null) continue;
-    const truncated = value
-      .split(",")
-      .map((ip) => truncateIp(ip.trim(), config.ipv4PrefixBits, config.ipv6PrefixBits) ?? "unparseable")
-      .join(", ");
-    out.set(name, truncated);
-  }
-  return out;
 }
