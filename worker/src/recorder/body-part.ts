@@ -36,17 +36,19 @@ export async function readBodyPart(input: {
   source: ReadableStream<Uint8Array> | Uint8Array | null;
   contentType: string | null;
   contentEncoding: string | null;
+  /** Content-Length, when the message declares one. */
+  declaredLength: number | null;
   cap: number;
   ctx: MaskContext;
   exchangeId: string;
   sink: FailureSink | null;
 }): Promise<BodyPart> {
-  const { source, contentType, contentEncoding, cap, ctx, exchangeId, sink } = input;
+  const { source, contentType, contentEncoding, declaredLength, cap, ctx, exchangeId, sink } = input;
   if (source === null) return NO_BODY;
   const captured: CapturedBody =
     source instanceof Uint8Array
       ? { bytes: source, size: source.byteLength, truncated: false, error: null }
-      : await captureBody(source, cap);
+      : await captureBody(source, cap, declaredLength);
   if (captured.error) await noteFailure("capture", captured.error, exchangeId, sink);
   // workerd's tee drops chunks still buffered for a branch when the source errors, so a reset can leave nothing.
   if (captured.bytes.byteLength === 0) {

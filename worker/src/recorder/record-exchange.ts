@@ -53,6 +53,7 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
       source: request.body,
       contentType: request.headers.get("content-type"),
       contentEncoding: request.headers.get("content-encoding"),
+      declaredLength: contentLength(request.headers),
       cap: config.bodyCapBytes,
       ctx,
       exchangeId: pending.id,
@@ -62,6 +63,7 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
       source: response.body,
       contentType: responseType,
       contentEncoding: response.headers.get("content-encoding"),
+      declaredLength: contentLength(response.headers),
       cap: config.bodyCapBytes,
       ctx,
       exchangeId: pending.id,
@@ -193,4 +195,9 @@ const SESSION_REFRESH_MS = 60_000;
 function sessionNeedsWrite(sessionId: string, at: number): boolean {
   const written = sessionWritten.get(sessionId);
   return written === undefined || at - written >= SESSION_REFRESH_MS || at < written;
+}
+
+function contentLength(headers: Headers): number | null {
+  const value = headers.get("content-length");
+  return value !== null && /^\d{1,15}$/.test(value) ? Number(value) : null;
 }
