@@ -19,8 +19,3 @@ export function parseSetCookie(line: string): CookiePair | null {
   if (eq <= 0) return null;
   return { name: first.slice(0, eq).trim(), value: first.slice(eq + 1).trim() };
 }
-
-/** Set-Cookie lines of a response, one per cookie (Headers folds them otherwise). */
-export function setCookieLines(headers: Headers): string[] {
-  return headers.getSetCookie();
-}
