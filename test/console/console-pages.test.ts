@@ -4,12 +4,11 @@ import { formatInZone, parseZone } from "../../worker/src/console/model/time-zon
 import { replayUrl } from "../../worker/src/replay/replay-host.ts";
 import { blobKey } from "../../worker/src/store/blob-store.ts";
 import type { ExchangeRow } from "../../worker/src/store/rows.ts";
-import { exchanges } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
 import { SITE } from "../helpers/visit.ts";
-import { consoleGet, logIn, textOf } from "./support/console-client.ts";
+import { consoleGet, textOf } from "./support/console-client.ts";
 import { Device, LAPTOP_UA, PHONE_UA } from "./support/device.ts";
-import { path, record, sessionOf } from "./support/recording.ts";
+import { path, recordAndLogIn } from "./support/recording.ts";
 
 describe("support console pages", () => {
   const alice = new Customer("alice");
@@ -22,11 +21,7 @@ describe("support console pages", () => {
   let bobSession = "";
 
   beforeAll(async () => {
-    await record(alice, bob, phone, laptop);
-    rows = await exchanges();
-    aliceSession = sessionOf(rows, "/api/cart", "POST");
-    bobSession = sessionOf(rows, "/api/account");
-    cookie = await logIn();
+    ({ rows, aliceSession, bobSession, cookie } = await recordAndLogIn(alice, bob, phone, laptop));
   });
 
   describe("session timeline", () => {

@@ -2,11 +2,11 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatInZone, parseZone } from "../../worker/src/console/model/time-zone.ts";
 import type { ExchangeRow } from "../../worker/src/store/rows.ts";
-import { exchanges, sessions } from "../helpers/archive.ts";
+import { sessions } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
-import { consoleGet, consolePost, logIn, textOf } from "./support/console-client.ts";
+import { consoleGet, consolePost, textOf } from "./support/console-client.ts";
 import { Device, LAPTOP_UA, PHONE_UA } from "./support/device.ts";
-import { record, sessionOf } from "./support/recording.ts";
+import { recordAndLogIn, sessionOf } from "./support/recording.ts";
 
 describe("support console search", () => {
   const alice = new Customer("alice");
@@ -19,11 +19,7 @@ describe("support console search", () => {
   let bobSession = "";
 
   beforeAll(async () => {
-    await record(alice, bob, phone, laptop);
-    rows = await exchanges();
-    aliceSession = sessionOf(rows, "/api/cart", "POST");
-    bobSession = sessionOf(rows, "/api/account");
-    cookie = await logIn();
+    ({ rows, aliceSession, bobSession, cookie } = await recordAndLogIn(alice, bob, phone, laptop));
   });
 
   describe("search", () => {

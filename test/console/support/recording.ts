@@ -1,4 +1,6 @@
+import { exchanges } from "../../helpers/archive.ts";
 import type { Customer } from "../../helpers/browser-like.ts";
+import { logIn } from "./console-client.ts";
 import type { ExchangeRow } from "../../../worker/src/store/rows.ts";
 import type { Device } from "./device.ts";
 
@@ -36,3 +38,15 @@ export async function record(alice: Customer, bob: Customer, phone: Device, lapt
 export const path = (row: { url: string }) => new URL(row.url).pathname;
 export const sessionOf = (rows: ExchangeRow[], part: string, method = "GET") =>
   rows.find((r) => r.url.includes(part) && r.method === method)?.session_id ?? "";
+
+/** The console suites' shared setup: record the visits, find the two sessions, log in to the console. */
+export async function recordAndLogIn(alice: Customer, bob: Customer, phone: Device, laptop: Device) {
+  await record(alice, bob, phone, laptop);
+  const rows = await exchanges();
+  return {
+    rows,
+    aliceSession: sessionOf(rows, "/api/cart", "POST"),
+    bobSession: sessionOf(rows, "/api/account"),
+    cookie: await logIn(),
+  };
+}
