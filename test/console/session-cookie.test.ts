@@ -43,6 +43,17 @@ describe("console session cookie", () => {
   });
 });
 
+describe("console session cookie encoding", () => {
+  it("refuses another spelling of the same MAC (base64's spare bits in the last character)", async () => {
+    const value = await issueConsoleSession(keys, NOW);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const last = alphabet.indexOf(value.slice(-1));
+    // A 32-byte MAC leaves 2 unused bits in the last of its 43 characters: flipping one decodes to the same bytes.
+    const respelled = value.slice(0, -1) + alphabet[last ^ 1];
+    expect(await verifyConsoleSession(keys, respelled, NOW + 60_000)).toBe(false);
+  });
+});
+
 describe("safeNext", () => {
   it.each([
     ["/__verbatim/sessions/abc?tz=UTC", "/__verbatim/sessions/abc?tz=UTC"],
