@@ -118,6 +118,22 @@ const ROUTES: Record<string, Route> = {
     res.writeHead(200, { "content-type": "text/css", etag: '"v1"' });
     res.end("body { color: #123456 }");
   },
+  "/self-references": (req, res) => {
+    // An origin that names itself, as apps behind a reverse proxy do when they build absolute URLs.
+    const self = `http://127.0.0.1:${req.socket.localPort}`;
+    res.writeHead(302, {
+      location: `${self}/latin1?after=login`,
+      "content-location": `${self}/self-references.html`,
+      refresh: `0; url='${self}/latin1'`,
+      link: `<${self}/static/site.css>; rel=preload; as=style, <https://cdn.example/font.woff2>; rel=preload, </relative.js>; rel=preload`,
+      "set-cookie": [
+        "app.sid=s1; Domain=127.0.0.1; Path=/; HttpOnly",
+        "other=1; Domain=cdn.example; Path=/",
+        "plain=2; Path=/",
+      ],
+    });
+    res.end();
+  },
   "/redirect": (_req, res) => {
     res.writeHead(302, { location: "/latin1?token=abc123secret" });
     res.end();

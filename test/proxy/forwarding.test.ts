@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { RECORDER_COOKIE } from "../../worker/src/proxy/recorder-cookie.ts";
 import { exchangeFor, exchanges } from "../helpers/archive.ts";
-import { asIncoming, SITE, visit } from "../helpers/visit.ts";
+import { asIncoming, direct, SITE, visit } from "../helpers/visit.ts";
 
 const edge = { ORIGIN: env.EDGE_ORIGIN };
 
@@ -183,6 +183,39 @@ describe("content codings", () => {
     const seen = (await visit(new Request(`${SITE}/echo`), { ORIGIN: env.EDGE_ORIGIN })).text;
     expect((JSON.parse(seen) as Echo).headers["accept-encoding"]).toBe("identity");
   });
+
+  /** A request as the edge hands it over: its own Accept-Encoding, the client's in `cf`. */
+  const fromEdge = (path: string, clientAcceptEncoding: string) =>
+    new Request(`${SITE}${path}`, {
+      headers: { "accept-encoding": "br, gzip" },
+      cf: { clientAcceptEncoding },
+    } as RequestInit);
+
+  const cases: Array<[string, string, string]> = [
+    ["nothing (curl)", "", "identity"],
+    ["gzip", "gzip", "gzip"],
+    ["br and gzip", "br, gzip;q=0.8", "gzip;q=0.8"],
+    ["only br", "br", "identity"],
+  ];
+  it.each(cases)(
+    "asks the origin for what the client asked, not the edge, when the client sent %s",
+    async (_name, client, expected) => {
+      const seen = (await visit(fromEdge("/echo", client), edge)).text;
+      expect((JSON.parse(seen) as Echo).headers["accept-encoding"]).toBe(expected);
+    },
+  );
+
+  it("gives a client that sent no Accept-Encoding plain bytes from an origin that would gzip", async () => {
+    const result = await visit(fromEdge("/", ""), { ORIGIN: env.SHOP_ORIGIN });
+    expect(result.response.headers.get("content-encoding")).toBeNull();
+    expect(result.text).toMatch(/^<!doctype html>/i);
+  });
+
+  it("passes gzip through byte for byte to a client that asked for it", async () => {
+    const result = await visit(fromEdge("/", "gzip"), { ORIGIN: env.SHOP_ORIGIN });
+    expect(result.response.headers.get("content-encoding")).toBe("gzip");
+    expect([result.body[0], result.body[1]]).toEqual([0x1f, 0x8b]);
+  });
 });
 
 describe("client addresses", () => {
@@ -198,5 +231,119 @@ describe("client addresses", () => {
     expect(headers["cf-connecting-ip"]).toBe("203.0.113.0/24");
     expect(headers["x-forwarded-for"]).toBe("198.51.100.0/24, 10.1.2.0/24");
     expect(row?.context).toContain("203.0.113.0/24");
+  });
+});
+
+describe("the origin's self-references (ORIGIN mode)", () => {
+  const headersOf = (row: { response_headers: string }) =>
+    JSON.parse(row.response_headers) as [string, string][];
+
+  it("points Location, Content-Location, Refresh, Link and cookie domains at the visitor's host", async () => {
+    const result = await visit(new Request(`${SITE}/self-references`, { redirect: "manual" }), edge);
+    const headers = result.response.headers;
+    expect(headers.get("location")).toBe(`${SITE}/latin1?after=login`);
+    expect(headers.get("content-location")).toBe(`${SITE}/self-references.html`);
+    expect(headers.get("refresh")).toBe(`0; url='${SITE}/latin1'`);
+    expect(headers.get("link")).toBe(
+      `<${SITE}/static/site.css>; rel=preload; as=style, <https://cdn.example/font.woff2>; rel=preload, </relative.js>; rel=preload`,
+    );
+    expect(headers.getSetCookie().filter((c) => !c.startsWith(RECORDER_COOKIE))).toEqual([
+      "app.sid=s1; Domain=shop.example; Path=/; HttpOnly",
+      "other=1; Domain=cdn.example; Path=/",
+      "plain=2; Path=/",
+    ]);
+    expect(JSON.stringify(Object.fromEntries(headers))).not.toContain("127.0.0.1");
+  });
+
+  it("records the headers the visitor was sent, not the origin's", async () => {
+    await visit(new Request(`${SITE}/self-references`, { redirect: "manual" }), edge);
+    const recorded = headersOf(await exchangeFor("/self-references"));
+    expect(recorded.find(([name]) => name === "location")?.[1]).toBe(`${SITE}/latin1?after=login`);
+    expect(JSON.stringify(recorded)).not.toContain("127.0.0.1");
+  });
+
+  it("changes nothing in route mode (ORIGIN empty)", async () => {
+    const { buildUpstreamRequest } = await import("../../worker/src/proxy/upstream-request.ts");
+    const incoming = new Request(`${env.EDGE_ORIGIN}/self-references`, { redirect: "manual" });
+    const upstream = buildUpstreamRequest({
+      request: incoming,
+      origin: null,
+      forwardHost: false,
+      clientIp: null,
+      body: null,
+      isWebSocket: false,
+    });
+    expect(upstream.url).toBe(incoming.url);
+    const result = await visit(incoming, { ORIGIN: "" });
+    const straight = await direct(env.EDGE_ORIGIN, "/self-references");
+    for (const name of ["location", "content-location", "refresh", "link"])
+      expect(result.response.headers.get(name), name).toBe(straight.response.headers.get(name));
+    expect(result.response.headers.getSetCookie().filter((c) => !c.startsWith(RECORDER_COOKIE))).toEqual(
+      straight.response.headers.getSetCookie(),
+    );
+  });
+});
+
+describe("the Host header (FORWARD_HOST)", () => {
+  it("sends ORIGIN's host by default, with the visitor's in X-Forwarded-Host", async () => {
+    const result = await visit(new Request(`${SITE}/echo`, { headers: { host: "shop.example" } }), edge);
+    const seen = (JSON.parse(result.text) as Echo).headers;
+    expect(seen.host).toBe(new URL(env.EDGE_ORIGIN).host);
+    expect(seen["x-forwarded-host"]).toBe("shop.example");
+  });
+
+  it("when on, fetches the visitor's host resolved as ORIGIN's (the only Host a Worker can send)", async () => {
+    const { buildUpstreamRequest } = await import("../../worker/src/proxy/upstream-request.ts");
+    const upstream = buildUpstreamRequest({
+      request: new Request(`${SITE}/cart?x=1`),
+      origin: new URL("http://backend.shop.example:8080/app/"),
+      forwardHost: true,
+      clientIp: null,
+      body: null,
+      isWebSocket: false,
+    });
+    expect(upstream.url).toBe("http://shop.example:8080/app/cart?x=1");
+    expect((upstream.cf as { resolveOverride?: string } | undefined)?.resolveOverride).toBe(
+      "backend.shop.example",
+    );
+  });
+
+  const configCases: Array<[string, Record<string, string>, RegExp | null]> = [
+    ["accepts off", { FORWARD_HOST: "off", ORIGIN: "http://127.0.0.1:8080" }, null],
+    [
+      "accepts on with an ORIGIN host name",
+      { FORWARD_HOST: "on", ORIGIN: "https://backend.shop.example" },
+      null,
+    ],
+    [
+      "accepts on in route mode, where the Host is the visitor's anyway",
+      { FORWARD_HOST: "on", ORIGIN: "" },
+      null,
+    ],
+    ["refuses anything but on or off", { FORWARD_HOST: "yes" }, /^FORWARD_HOST must be "on" .* got "yes"$/m],
+    [
+      "refuses on with an IP ORIGIN",
+      { FORWARD_HOST: "on", ORIGIN: "http://127.0.0.1:8080" },
+      /^FORWARD_HOST=on needs ORIGIN to name a host .*got "127\.0\.0\.1"/m,
+    ],
+    [
+      "refuses on with a localhost ORIGIN",
+      { FORWARD_HOST: "on", ORIGIN: "http://localhost:8080" },
+      /^FORWARD_HOST=on needs ORIGIN/m,
+    ],
+  ];
+  it.each(configCases)("config %s", async (_name, vars, error) => {
+    const { parseConfig } = await import("../../worker/src/config/config.ts");
+    const result = parseConfig({ ...env, ...vars });
+    if (error === null) {
+      expect(result.ok).toBe(true);
+    } else {
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.errors.join("\n")).toMatch(error);
+        // A bad setting keeps the site proxied, the ordinary way.
+        expect(result.passThrough?.forwardHost).toBe(false);
+      }
+    }
   });
 });

@@ -3,6 +3,7 @@ export interface Env {
   BLOBS: R2Bucket;
   DB: D1Database;
   ORIGIN?: string;
+  FORWARD_HOST?: string;
   SESSION_COOKIES?: string;
   EXCLUDE_PATHS?: string;
   BODY_CAP_BYTES?: string;

@@ -5,6 +5,11 @@ import { activePolicyResult } from "../mask/policy/active-policy.ts";
 export type Config = {
   /** Where requests go. `null`: the proxied hostname's own origin (`fetch(request)`, the route pattern). */
   origin: URL | null;
+  /**
+   * ORIGIN mode only: send the visitor's `Host` to the origin instead of ORIGIN's host, for origins that
+   * route virtual hosts or build absolute URLs from `Host` (nginx `proxy_set_header Host $host`).
+   */
+  forwardHost: boolean;
   /** Cookie names the origin uses for its sessions; any of them identifies a visitor's session. */
   sessionCookies: readonly string[];
   /** Path prefixes that are proxied but never recorded. */
@@ -42,6 +47,11 @@ export function loadConfig(env: Env): ConfigResult {
   return result;
 }
 
+/** cf.resolveOverride takes a DNS name: not an IP literal, and not a loopback name no zone can hold. */
+function resolvableByName(hostname: string): boolean {
+  return !/^[\d.]+$|^\[|^localhost$|\.localhost$/i.test(hostname);
+}
+
 function list(value: string | undefined): string[] {
   return (value ?? "")
     .split(",")
@@ -64,6 +74,21 @@ export function parseConfig(env: Env): ConfigResult {
     } catch {
       errors.push(`ORIGIN is not a valid URL: "${rawOrigin}"`);
     }
+  }
+
+  const forwardHostRaw = (env.FORWARD_HOST ?? "off").trim().toLowerCase();
+  let forwardHost = forwardHostRaw === "on";
+  if (forwardHostRaw !== "on" && forwardHostRaw !== "off") {
+    errors.push(
+      `FORWARD_HOST must be "on" (send the visitor's Host to ORIGIN) or "off" (send ORIGIN's host), got "${env.FORWARD_HOST}"`,
+    );
+  } else if (forwardHost && origin && !resolvableByName(origin.hostname)) {
+    // See upstream-request.ts: the visitor's Host reaches ORIGIN only through cf.resolveOverride, which takes
+    // a host name in the site's zone; locally workerd ignores it and the recorder would fetch itself.
+    errors.push(
+      `FORWARD_HOST=on needs ORIGIN to name a host in the site's Cloudflare zone (Workers send the visitor's Host by resolving it as ORIGIN's host, cf.resolveOverride); got "${origin.hostname}". Use FORWARD_HOST=off and X-Forwarded-Host instead`,
+    );
+    forwardHost = false;
   }
 
   const bodyCapBytes = Number(env.BODY_CAP_BYTES ?? "10485760");
@@ -130,6 +155,7 @@ export function parseConfig(env: Env): ConfigResult {
 
   const config: Config = {
     origin,
+    forwardHost,
     sessionCookies,
     excludePaths,
     bodyCapBytes: Number.isInteger(bodyCapBytes) && bodyCapBytes >= 0 ? bodyCapBytes : 10485760,

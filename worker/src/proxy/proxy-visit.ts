@@ -8,6 +8,7 @@ import { exchangeId } from "../snapshot/ids.ts";
 import { clientIpOf, requestContext } from "../snapshot/request-context.ts";
 import { badGatewayPage } from "./error-page.ts";
 import { withoutHopByHop } from "./hop-by-hop.ts";
+import { toPublicHeaders } from "./public-headers.ts";
 import { newRecorderCookieValue, RECORDER_COOKIE, recorderSetCookie } from "./recorder-cookie.ts";
 import { buildUpstreamRequest } from "./upstream-request.ts";
 
@@ -41,6 +42,7 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
       buildUpstreamRequest({
         request,
         origin: config.origin,
+        forwardHost: config.forwardHost,
         clientIp: clientIpOf(request),
         body: null,
         isWebSocket,
@@ -61,6 +63,7 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
   const upstream = buildUpstreamRequest({
     request,
     origin: config.origin,
+    forwardHost: config.forwardHost,
     clientIp: clientIpOf(request),
     body: upstreamBody,
     isWebSocket: false,
@@ -124,7 +127,12 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
   let recorderBody: ReadableStream<Uint8Array> | null = null;
   if (recordBody && origin.body) [visitorBody, recorderBody] = origin.body.tee();
 
-  const headers = withoutHopByHop(origin.headers);
+  // What the visitor is sent, and so what is recorded: in ORIGIN mode the origin's self-references point
+  // back at the recorder, or the browser would leave it at the first redirect.
+  const answered = config.origin
+    ? toPublicHeaders(origin.headers, { origin: config.origin, visitor: url })
+    : origin.headers;
+  const headers = withoutHopByHop(answered);
   if (newCookie) headers.append("set-cookie", recorderSetCookie(newCookie, url.protocol === "https:"));
   const response = new Response(visitorBody, {
     status: origin.status,
@@ -145,7 +153,7 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
     ctx.waitUntil(
       recordExchange(
         pending(
-          { status: origin.status, headers: new Headers(origin.headers), body: recorderBody, bodyNote },
+          { status: origin.status, headers: new Headers(answered), body: recorderBody, bodyNote },
           ttfbMs,
           null,
         ),
