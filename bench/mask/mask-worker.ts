@@ -6,7 +6,7 @@
  */
 import { Parser } from "htmlparser2";
 import { MaskContext } from "../../worker/src/mask/context.ts";
-import { ruleForElement } from "../../worker/src/mask/html.ts";
+import { ruleForElement } from "../../worker/src/mask/element-rules.ts";
 import { maskBody } from "../../worker/src/mask/mask-body.ts";
 import { applyAction } from "../../worker/src/mask/actions.ts";
 import { maskValues } from "../../worker/src/mask/value-rules.ts";

@@ -57,6 +57,13 @@ export function maskCharacters(value: string, keepLast: number, maskChar: string
   return out;
 }
 
+/** Offsets of the characters a same-length mask replaces: every letter or digit but the last `keepLast`. */
+export function maskedPositions(value: string, keepLast: number): number[] {
+  const maskable: number[] = [];
+  for (let i = 0; i < value.length; i++) if (isMaskable(value.charCodeAt(i))) maskable.push(i);
+  return maskable.slice(0, Math.max(0, maskable.length - keepLast));
+}
+
 function isMaskable(code: number): boolean {
   return (
     (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code >= 128

@@ -2,12 +2,14 @@ import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import {
   compilePolicy,
+  fieldWords,
   normaliseFieldName,
   type CompiledPolicy,
   type CompiledRule,
 } from "./policy/compile-policy.ts";
 import type { Selector } from "./policy/selector.ts";
 import type { FieldScope } from "./policy/types.ts";
+import type { DeclaredForm } from "./forms.ts";
 
 /** One finding of the masking manifest: a rule, where it fired, how often, and commitments to what it removed. */
 export type MaskFinding = { rule: string; location: string; count: number; commitments?: string[] };
@@ -24,6 +26,12 @@ const encoder = new TextEncoder();
 export class MaskContext {
   readonly policy: CompiledPolicy;
   readonly secret: string | null;
+  /** The exchange's URL: forms on its page resolve their actions against it. */
+  readonly url: string | null;
+  /** Forms declared by the HTML masked in this context (output). */
+  readonly learnedForms: DeclaredForm[] = [];
+  /** The form a request body was posted from, when its page was seen (input). */
+  declaredForm: DeclaredForm | null;
   readonly rules: readonly CompiledRule[];
   readonly fieldRules: readonly CompiledRule[];
   readonly valueRules: readonly CompiledRule[];
@@ -37,18 +45,31 @@ export class MaskContext {
   /** Values waiting to be sealed to the policy's public key (WebCrypto is async; maskers are not). */
   readonly pendingEncryptions = new Map<string, string>();
   readonly #findings = new Map<string, MaskFinding>();
+  readonly #fieldRules = new Map<string, CompiledRule | null>();
 
-  constructor(options: { policy?: CompiledPolicy; secret?: string | null; url?: string | null } = {}) {
+  constructor(
+    options: {
+      policy?: CompiledPolicy;
+      secret?: string | null;
+      url?: string | null;
+      declaredForm?: DeclaredForm | null;
+    } = {},
+  ) {
     this.policy = options.policy ?? defaultPolicy();
     this.secret = options.secret ?? null;
+    this.url = options.url ?? null;
+    this.declaredForm = options.declaredForm ?? null;
     const target = pathAndQuery(options.url ?? null);
     this.rules = this.policy.rules.filter(
       (rule) => rule.url === null || (target !== null && rule.url.test(target)),
     );
     const selects = (rule: CompiledRule) =>
-      rule.fields.size > 0 || rule.fieldContains.length > 0 || rule.fieldSuffix.length > 0;
+      rule.fields.size > 0 ||
+      rule.fieldContains.length > 0 ||
+      rule.fieldSuffix.length > 0 ||
+      rule.fieldWords.length > 0;
     this.fieldRules = this.rules.filter(selects);
-    this.valueRules = this.rules.filter((rule) => rule.value !== null);
+    this.valueRules = this.rules.filter((rule) => rule.value !== null || rule.detector !== null);
     this.selectorRules = this.rules.filter(
       (rule) => rule.selector !== null || rule.autocomplete.size > 0 || rule.inputTypes.size > 0,
     );
@@ -62,6 +83,7 @@ export class MaskContext {
           rule.url !== null &&
           !selects(rule) &&
           rule.value === null &&
+          rule.detector === null &&
           rule.selector === null &&
           rule.jsonPath === null &&
           rule.headers.size === 0 &&
@@ -70,11 +92,29 @@ export class MaskContext {
       ) ?? null;
   }
 
-  /** The first rule that selects a field of this name in this kind of field, or null. */
+  /**
+   * The first rule that selects a field of this name in this kind of field, or null. Structured names are
+   * read by their parts: `payment[cc_cid]` and `user.pass` by the last part, `credit_card[number]` also by
+   * the last two joined ("credit card number").
+   */
   fieldRule(name: string, scope: FieldScope): CompiledRule | null {
-    const normalised = normaliseFieldName(name);
-    if (normalised === "") return null;
-    return this.fieldRules.find((rule) => selectsField(rule, normalised, scope)) ?? null;
+    const key = `${scope}\u0000${name}`;
+    const cached = this.#fieldRules.get(key);
+    if (cached !== undefined) return cached;
+    const names = fieldNameReadings(name);
+    const rule =
+      names.length === 0
+        ? null
+        : (this.fieldRules.find((candidate) =>
+            names.some((reading) => selectsReading(candidate, reading, scope)),
+          ) ?? null);
+    if (this.#fieldRules.size < 1000) this.#fieldRules.set(key, rule);
+    return rule;
+  }
+
+  /** A rule by id (detectors name companion rules: an expiry after a card number is a card-expiry). */
+  ruleById(id: string): CompiledRule | null {
+    return this.rules.find((rule) => rule.id === id) ?? null;
   }
 
   headerRule(name: string): CompiledRule | null {
@@ -127,6 +167,40 @@ function pathAndQuery(url: string | null): string | null {
   } catch {
     return url;
   }
+}
+
+/** One way to read a field name: its normalised form and its words. */
+type Reading = { normalised: string; words: readonly string[] };
+
+/** The whole name, its last part, and its last two parts joined, for `a[b][c]`, `a.b.c` and `a:b` names. */
+export function fieldNameReadings(name: string): Reading[] {
+  const parts = name.split(/[[\].:]+/).filter((part) => part !== "");
+  const texts = new Set([name]);
+  const last = parts.at(-1);
+  if (parts.length > 1 && last !== undefined) {
+    texts.add(last);
+    texts.add(`${parts[parts.length - 2] ?? ""}_${last}`);
+  }
+  const readings: Reading[] = [];
+  for (const text of texts) {
+    const normalised = normaliseFieldName(text);
+    if (normalised !== "") readings.push({ normalised, words: fieldWords(text) });
+  }
+  return readings;
+}
+
+function selectsReading(rule: CompiledRule, reading: Reading, scope: FieldScope): boolean {
+  if (selectsField(rule, reading.normalised, scope)) return true;
+  if (rule.fieldWords.length === 0 || (rule.scopes !== null && !rule.scopes.has(scope))) return false;
+  return rule.fieldWords.some((sequence) => containsSequence(reading.words, sequence));
+}
+
+function containsSequence(words: readonly string[], sequence: readonly string[]): boolean {
+  outer: for (let i = 0; i + sequence.length <= words.length; i++) {
+    for (let j = 0; j < sequence.length; j++) if (words[i + j] !== sequence[j]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 /** Whether a rule selects a field, given its normalised name. */

@@ -1,119 +1,243 @@
 import { Parser } from "htmlparser2";
 import { applyAction } from "./actions.ts";
-import { selectsField, type MaskContext } from "./context.ts";
-import { applyEdits, type Edit } from "../util/edits.ts";
+import type { MaskContext } from "./context.ts";
+import { decodedText } from "./decoders.ts";
+import { appendDecoded } from "./decoders.ts";
+import { maskCss } from "./css.ts";
+import { ruleForElement } from "./element-rules.ts";
+import { actionPath, DECLARED_ATTRIBUTES, markLogin, type DeclaredField } from "./forms.ts";
+import { maskJavaScript } from "./javascript.ts";
 import { maskJsonText } from "./json-tokens.ts";
-import { normaliseFieldName, type CompiledRule } from "./policy/compile-policy.ts";
-import { matchesSelector } from "./policy/selector.ts";
-import { maskValues } from "./value-rules.ts";
+import type { CompiledRule } from "./policy/compile-policy.ts";
+import { TextView } from "./text-view.ts";
+import { applyEdits, type Edit } from "../util/edits.ts";
+import { detectInView, mayHoldValues } from "./value-detection.ts";
 
 /**
- * Masks an HTML document given as a binary string. htmlparser2 (forgiving: malformed HTML is parsed the way
- * browsers recover from it) locates the spans to change; every other byte of the page stays as sent.
- * - Form fields that hold secrets (by input type, autocomplete token, name or id): their `value`, or the text
- *   of a textarea. `<meta name=csrf-token content=...>`: the content.
+ * Masks an HTML (or SVG) document given as a binary string. htmlparser2 (forgiving: malformed HTML is
+ * parsed the way browsers recover from it) locates the spans to change; every other byte stays as sent.
+ * - Form fields that hold secrets (by input type, autocomplete token, name or id): their `value`, or the
+ *   text of a textarea. `<meta name=csrf-token content=...>`: the content.
  * - Elements a selector rule picks (`[data-verbatim-mask]` by default): `value`/`content` and all their text.
- * - Inline scripts and JSON islands: keys that hold secrets and JSONPath rules (see json-tokens.ts).
- * Then value-pattern rules (cards, IBANs, JWTs, bearer tokens) over the whole page, text and attributes.
+ * - Scripts through the JavaScript tokenizer, JSON islands as JSON, `<style>` as CSS.
+ * - Value rules over the page's text as a reader sees it (entities decoded, text joined across inline
+ *   elements such as `<span>`) and over attributes that carry text or URLs, never geometry, style or code.
+ * - Forms are learned (see forms.ts) so that what is posted to them can be masked by what they declared.
  */
 type Attribs = Record<string, string>;
 
-const FIELD_ELEMENTS = new Set(["input", "textarea", "select", "option", "button"]);
-const VALUE_ATTRIBUTE = /\svalue\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'=<`]+))/i;
-const CONTENT_ATTRIBUTE = /\scontent\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'=<`]+))/i;
-/** Script types whose text is data or code (scanned for secret keys); templates and the like are left alone. */
-const SCRIPT_TYPES =
-  /^(|text\/javascript|application\/javascript|module|application\/json|application\/ld\+json|text\/json|importmap)$/i;
+/** Inline elements: text on either side of them reads as one run ("4111 <b>1111</b> …"). */
+const INLINE_TAGS: ReadonlySet<string> = new Set([
+  "a",
+  "abbr",
+  "b",
+  "bdi",
+  "bdo",
+  "big",
+  "cite",
+  "code",
+  "data",
+  "del",
+  "dfn",
+  "em",
+  "font",
+  "i",
+  "ins",
+  "kbd",
+  "label",
+  "mark",
+  "nobr",
+  "q",
+  "s",
+  "samp",
+  "small",
+  "span",
+  "strike",
+  "strong",
+  "sub",
+  "sup",
+  "time",
+  "tt",
+  "u",
+  "var",
+  "wbr",
+  "tspan",
+]);
 
-/** The first rule (in policy order) that selects this element. */
-export function ruleForElement(ctx: MaskContext, tag: string, attribs: Attribs): CompiledRule | null {
-  // Most tags (div, td, a, span) are neither form fields nor meta and have no autocomplete token: only
-  // selector rules can pick them, so they skip the name checks.
-  if (!FIELD_ELEMENTS.has(tag) && tag !== "meta" && attribs.autocomplete === undefined) {
-    for (const rule of ctx.elementSelectorRules)
-      if (matchesSelector(rule.selector, tag, attribs)) return rule;
-    return null;
+/** Attributes whose values are text or URLs a page shows or follows; geometry, style and handlers are not. */
+const TEXT_ATTRIBUTES: ReadonlySet<string> = new Set([
+  "value",
+  "content",
+  "title",
+  "alt",
+  "placeholder",
+  "label",
+  "aria-label",
+  "aria-description",
+  "aria-valuetext",
+  "href",
+  "src",
+  "srcset",
+  "action",
+  "formaction",
+  "cite",
+  "data",
+  "poster",
+  "background",
+]);
+
+/** Script types whose text is JSON data; other scripts are code or templates. */
+const JSON_SCRIPT = /^(application\/json|application\/ld\+json|text\/json|importmap|speculationrules)$/i;
+const JS_SCRIPT =
+  /^(|text\/javascript|application\/javascript|module|text\/ecmascript|application\/ecmascript)$/i;
+const FORM_FIELDS: ReadonlySet<string> = new Set(["input", "select", "textarea", "button"]);
+
+/** An attribute of a tag's source: name, and where its value sits (offsets into the document). */
+const ATTRIBUTE = /([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'=<`]+)))?/g;
+
+type AttributeSpan = { name: string; start: number; end: number };
+
+function attributeSpans(html: string, tagStart: number, tagEnd: number): AttributeSpan[] {
+  const source = html.slice(tagStart, tagEnd);
+  const nameEnd = source.search(/[\s/>]/);
+  if (nameEnd < 0) return [];
+  const spans: AttributeSpan[] = [];
+  ATTRIBUTE.lastIndex = nameEnd;
+  for (let m = ATTRIBUTE.exec(source); m !== null; m = ATTRIBUTE.exec(source)) {
+    const raw = m[2] ?? m[3] ?? m[4];
+    if (raw === undefined || m[1] === undefined) continue;
+    const quoted = m[4] === undefined ? 1 : 0;
+    const end = tagStart + m.index + m[0].length - quoted;
+    spans.push({ name: m[1].toLowerCase(), start: end - raw.length, end });
   }
-  const type = (attribs.type ?? "").toLowerCase();
-  const tokens = (attribs.autocomplete ?? "").toLowerCase().split(/\s+/);
-  const isField = FIELD_ELEMENTS.has(tag);
-  const name = normaliseFieldName(attribs.name ?? "");
-  const id = normaliseFieldName(attribs.id ?? "");
-  for (const rule of ctx.rules) {
-    if (isField && rule.inputTypes.has(type)) return rule;
-    if (rule.autocomplete.size > 0 && tokens.some((t) => rule.autocomplete.has(t))) return rule;
-    if (
-      (isField || tag === "meta") &&
-      (selectsField(rule, name, "html") || (isField && selectsField(rule, id, "html")))
-    )
-      return rule;
-    if (rule.selector && matchesSelector(rule.selector, tag, attribs)) return rule;
-  }
-  return null;
+  return spans;
 }
 
-export function maskHtml(html: string, ctx: MaskContext): string {
+export function maskHtml(html: string, ctx: MaskContext, binary = true): string {
   const edits: Edit[] = [];
-  // Each open element carries the innermost masking element around it (itself or inherited), so deep
-  // nesting costs O(1) per tag.
+  const text = new TextView();
+  const attributes = new TextView();
   type Masking = { rule: CompiledRule; label: string };
   const open: Array<{ tag: string; masking: Masking | null }> = [];
-  let scriptIsData = false;
   const masking = () => open.at(-1)?.masking ?? null;
+  let raw: { kind: "js" | "json" | "css" | "other"; start: number; end: number } | null = null;
+  let form: { method: string; action: string; fields: DeclaredField[] } | null = null;
 
-  const maskAttribute = (pattern: RegExp, rule: CompiledRule, location: string) => {
+  const onTag = (tag: string, attribs: Attribs) => {
     const start = parser.startIndex;
-    const tag = html.slice(start, parser.endIndex + 1);
-    const match = pattern.exec(tag);
-    if (!match) return;
-    const raw = match[1] ?? match[2] ?? match[3] ?? "";
-    const valueStart = start + match.index + match[0].length - raw.length - (match[3] === undefined ? 1 : 0);
-    edits.push({
-      start: valueStart,
-      end: valueStart + raw.length,
-      text: applyAction(rule, raw, ctx, location),
-    });
+    const end = parser.endIndex + 1;
+    if (!INLINE_TAGS.has(tag)) text.break(start);
+    const rule = ruleForElement(ctx, tag, attribs);
+    const label = rule
+      ? `html:${tag}${attribs.name ? `[name=${attribs.name}]` : attribs.id ? `#${attribs.id}` : ""}`
+      : "";
+    const source = html.slice(start, end);
+    if (rule || mayHoldValues(source, ctx) || /[0-9]/.test(source)) {
+      for (const span of attributeSpans(html, start, end)) {
+        if (rule && (span.name === "value" || span.name === "content")) {
+          const value = decodedText(html, span.start, span.end, "html", binary);
+          if (value !== "")
+            edits.push({ start: span.start, end: span.end, text: applyAction(rule, value, ctx, label) });
+        } else if (TEXT_ATTRIBUTES.has(span.name) || span.name.startsWith("data-")) {
+          appendDecoded(attributes, html, span.start, span.end, "html", binary);
+          attributes.break(span.end);
+        }
+      }
+    }
+    open.push({ tag, masking: rule ? { rule, label } : masking() });
+    if (tag === "form")
+      form = { method: (attribs.method ?? "get").toUpperCase(), action: attribs.action ?? "", fields: [] };
+    else if (form && FORM_FIELDS.has(tag) && attribs.name) {
+      const kept: Record<string, string> = {};
+      for (const name of DECLARED_ATTRIBUTES) if (attribs[name] !== undefined) kept[name] = attribs[name];
+      form.fields.push({
+        name: attribs.name,
+        type: tag === "input" ? (attribs.type ?? "text").toLowerCase() : "",
+        tag,
+        attribs: kept,
+        login: false,
+      });
+    }
+    if (tag === "script") {
+      const type = (attribs.type ?? "").trim();
+      raw = {
+        kind: JSON_SCRIPT.test(type) ? "json" : JS_SCRIPT.test(type) ? "js" : "other",
+        start: -1,
+        end: -1,
+      };
+    } else if (tag === "style") raw = { kind: "css", start: -1, end: -1 };
+  };
+
+  const finishRaw = () => {
+    const body = raw;
+    raw = null;
+    if (!body || body.start < 0) return;
+    const source = html.slice(body.start, body.end);
+    const masked =
+      body.kind === "json"
+        ? maskJsonText(source, ctx, "html:script", { binary })
+        : body.kind === "js"
+          ? maskJavaScript(source, ctx, "html:script", { binary, quotedKeys: true })
+          : body.kind === "css"
+            ? maskCss(source, ctx, "html:style", binary)
+            : source;
+    if (masked !== source) edits.push({ start: body.start, end: body.end, text: masked });
   };
 
   const parser = new Parser(
     {
-      onopentag(tag: string, attribs: Attribs) {
-        const rule = ruleForElement(ctx, tag, attribs);
-        const label = rule
-          ? `html:${tag}${attribs.name ? `[name=${attribs.name}]` : attribs.id ? `#${attribs.id}` : ""}`
-          : "";
-        if (rule) {
-          if (attribs.value !== undefined) maskAttribute(VALUE_ATTRIBUTE, rule, label);
-          if (attribs.content !== undefined) maskAttribute(CONTENT_ATTRIBUTE, rule, label);
-        }
-        open.push({ tag, masking: rule ? { rule, label } : masking() });
-        if (tag === "script") scriptIsData = SCRIPT_TYPES.test((attribs.type ?? "").trim());
-      },
+      onopentag: onTag,
       ontext() {
         const start = parser.startIndex;
         const end = parser.endIndex + 1;
-        const raw = html.slice(start, end);
+        if (raw) {
+          if (raw.start < 0) raw.start = start;
+          raw.end = end;
+          return;
+        }
         const inside = masking();
         if (inside) {
-          if (raw.trim() !== "")
-            edits.push({ start, end, text: applyAction(inside.rule, raw, ctx, inside.label) });
-        } else if (scriptIsData) {
-          const masked = maskJsonText(raw, ctx, "html:script");
-          if (masked !== raw) edits.push({ start, end, text: masked });
+          const value = html.slice(start, end);
+          if (value.trim() !== "")
+            edits.push({ start, end, text: applyAction(inside.rule, value, ctx, inside.label) });
+          return;
         }
+        const value = html.slice(start, end);
+        if (/[0-9]/.test(value) || mayHoldValues(value, ctx))
+          appendDecoded(text, html, start, end, "html", binary);
+        else text.break(start);
+      },
+      oncomment() {
+        const start = parser.startIndex;
+        text.break(start);
+        const value = html.slice(start, parser.endIndex + 1);
+        if (mayHoldValues(value, ctx)) appendDecoded(text, html, start, parser.endIndex + 1, "html", binary);
+        text.break(parser.endIndex + 1);
       },
       onclosetag(tag: string) {
+        if (!INLINE_TAGS.has(tag)) text.break(parser.startIndex);
         // htmlparser2 closes every element it opened, implied ones included, innermost first.
         if (open.at(-1)?.tag === tag) open.pop();
         else {
           const index = open.findLastIndex((frame) => frame.tag === tag);
           if (index >= 0) open.length = index;
         }
-        if (tag === "script") scriptIsData = false;
+        if (tag === "script" || tag === "style") finishRaw();
+        if (tag === "form" && form) {
+          markLogin(form.fields);
+          ctx.learnedForms.push({
+            method: form.method,
+            path: actionPath(form.action, ctx),
+            fields: form.fields,
+          });
+          form = null;
+        }
       },
     },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+    { decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
   parser.end(html);
-  return maskValues(applyEdits(html, edits), ctx, "html");
+  finishRaw();
+  edits.push(...detectInView(text, ctx, "html"), ...detectInView(attributes, ctx, "html:attribute"));
+  return applyEdits(html, edits);
 }

@@ -1,10 +1,13 @@
-import { charsetOf, classify, type ContentClass } from "../snapshot/content-class.ts";
+import { charsetOf, classify, mediaType } from "../snapshot/content-class.ts";
 import { binaryToBytes, bytesToBinary, encodeUtf16, isUtf16 } from "../util/binary-string.ts";
 import type { MaskContext } from "./context.ts";
+import { maskCss } from "./css.ts";
 import { maskUrlEncoded } from "./form-urlencoded.ts";
 import { maskHtml } from "./html.ts";
+import { maskJavaScript } from "./javascript.ts";
 import { maskJsonText } from "./json-tokens.ts";
 import { boundaryOf, maskMultipart } from "./multipart.ts";
+import { sniffBoundary, sniffClass, sniffUtf16, type Sniffed } from "./sniff.ts";
 import { maskValues } from "./value-rules.ts";
 
 /** A body that could not be masked. The recorder then stores no body at all (fail closed). */
@@ -17,24 +20,29 @@ export class MaskError extends Error {
   }
 }
 
-type TextMasker = (text: string, ctx: MaskContext, contentType: string | null) => string;
+type Input = { text: string; binary: boolean; bytes: Uint8Array; contentType: string | null };
+type TextMasker = (input: Input, ctx: MaskContext) => string;
 
-/** Which masker reads which class of body. Fonts pass unchanged; raster images too (no text to mask). */
-const MASKERS: Readonly<Record<ContentClass, TextMasker | null>> = {
-  html: (text, ctx) => maskHtml(text, ctx),
-  json: (text, ctx) => maskJsonText(text, ctx, "json"),
-  js: (text, ctx) => maskJsonText(maskValues(text, ctx, "js"), ctx, "js"),
-  form: (text, ctx) => maskUrlEncoded(text, ctx, "form"),
-  multipart: (text, ctx, contentType) => {
-    const boundary = boundaryOf(contentType);
+/**
+ * Which masker reads which class of body (after sniffing: see sniff.ts). Real binary (images, fonts,
+ * archives whose magic bytes match) passes unchanged; everything else is text to some masker.
+ */
+const MASKERS: Readonly<Record<Sniffed, TextMasker | null>> = {
+  html: ({ text, binary }, ctx) => maskHtml(text, ctx, binary),
+  json: ({ text, binary }, ctx) => maskJsonText(text, ctx, "json", { binary, identifierKeys: true }),
+  js: ({ text, binary }, ctx) => maskJavaScript(text, ctx, "js", { binary, quotedKeys: false }),
+  form: ({ text }, ctx) => maskUrlEncoded(text, ctx, "form"),
+  multipart: ({ text, bytes, contentType }, ctx) => {
+    const boundary = boundaryOf(contentType) ?? sniffBoundary(bytes);
     if (!boundary) throw new MaskError("multipart_without_boundary");
     return maskMultipart(text, boundary, ctx);
   },
-  css: (text, ctx) => maskValues(text, ctx, "css"),
-  text: (text, ctx) => maskValues(text, ctx, "text"),
-  image: (text, ctx, contentType) => (/svg/i.test(contentType ?? "") ? maskHtml(text, ctx) : text),
+  css: ({ text, binary }, ctx) => maskCss(text, ctx, "css", binary),
+  text: ({ text, binary }, ctx) => maskValues(text, ctx, "text", { binary }),
+  image: ({ text, binary }, ctx) => maskHtml(text, ctx, binary),
   font: null,
-  other: (text, ctx) => maskValues(text, ctx, "body"),
+  other: ({ text, binary }, ctx) => maskValues(text, ctx, "body", { binary }),
+  binary: null,
 };
 
 /**
@@ -46,14 +54,23 @@ export function maskBody(bytes: Uint8Array, contentType: string | null, ctx: Mas
     ctx.add(ctx.bodyRedaction.id, "body");
     throw new MaskError(`redacted_by_policy:${ctx.bodyRedaction.id}`);
   }
-  const masker = MASKERS[classify(contentType)];
-  if (!masker || bytes.length === 0) return bytes;
-  const utf16 = isUtf16(bytes, charsetOf(contentType));
+  if (bytes.length === 0) return bytes;
+  const declared = classify(contentType);
+  const isSvg = /svg/.test(mediaType(contentType));
+  const utf16 = isUtf16(bytes, charsetOf(contentType)) ?? sniffUtf16(bytes);
   if (utf16) {
+    // Masked as decoded text; re-encoded in the same byte order so untouched characters stay identical.
     const text = new TextDecoder(utf16, { fatal: false, ignoreBOM: true }).decode(bytes);
-    return encodeUtf16(masker(text, ctx, contentType), utf16);
+    const ascii = binaryToBytes(text.replace(/[^\x00-\xff]/g, "\u00aa"));
+    const masker =
+      MASKERS[declared === "other" || declared === "text" ? sniffClass(ascii, declared, isSvg) : declared];
+    return masker
+      ? encodeUtf16(masker({ text, binary: false, bytes: ascii, contentType }, ctx), utf16)
+      : bytes;
   }
+  const masker = MASKERS[sniffClass(bytes, declared, isSvg)];
+  if (!masker) return bytes;
   const text = bytesToBinary(bytes);
-  const masked = masker(text, ctx, contentType);
+  const masked = masker({ text, binary: true, bytes, contentType }, ctx);
   return masked === text ? bytes : binaryToBytes(masked);
 }

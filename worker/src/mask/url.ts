@@ -23,7 +23,7 @@ export function maskUrl(url: string, ctx: MaskContext, location: string): string
       return `${user}:${REDACTED}@`;
     },
   );
-  base = maskValues(base, ctx, location);
+  base = maskValues(base, ctx, location, { decoding: "url", escape: encodeURIComponent });
   const maskedQuery = query === null ? "" : `?${maskUrlEncoded(query, ctx, `${location}:query`, "query")}`;
   // Fragments can carry OAuth implicit-flow tokens (#access_token=...).
   const maskedFragment = fragment.includes("=")

@@ -1,4 +1,5 @@
 import { sha256 } from "@noble/hashes/sha2.js";
+import { DETECTOR_NAMES, type DetectorName } from "../detectors.ts";
 import { DEFAULT_RULES, MANDATORY_RULES } from "./default-policy.ts";
 import { parseJsonPath, type JsonPath } from "./json-path.ts";
 import { parseSelector, type Selector } from "./selector.ts";
@@ -14,12 +15,15 @@ export type CompiledRule = {
   fields: ReadonlySet<string>;
   fieldContains: readonly string[];
   fieldSuffix: readonly string[];
+  /** Word sequences a field name must contain ("security code" in `card_security_code`, `securityCode`). */
+  fieldWords: ReadonlyArray<readonly string[]>;
   autocomplete: ReadonlySet<string>;
   inputTypes: ReadonlySet<string>;
   selector: Selector | null;
   jsonPath: JsonPath | null;
   url: RegExp | null;
   value: RegExp | null;
+  detector: DetectorName | null;
   validate: "luhn-card" | "iban" | null;
   headers: ReadonlySet<string>;
   scopes: ReadonlySet<FieldScope> | null;
@@ -40,12 +44,14 @@ const MATCH_KEYS = [
   "field",
   "fieldContains",
   "fieldSuffix",
+  "fieldWords",
   "autocomplete",
   "inputType",
   "selector",
   "jsonPath",
   "url",
   "value",
+  "detector",
   "validate",
   "header",
   "in",
@@ -55,6 +61,19 @@ const FILE_KEYS = ["version", "disable", "rules", "encryptionPublicKey", "$schem
 
 export function normaliseFieldName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+/**
+ * The words of a field name, lower-cased: `cardSecurityCode`, `card_security_code`, `CARD-SECURITY-CODE`
+ * and `CVVCode` read as words; digits stay with their word (`cvv2`).
+ */
+export function fieldWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== "");
 }
 
 /** Validates a policy file and merges it over the defaults. Every problem is reported, each naming its rule. */
@@ -186,6 +205,9 @@ function compileRule(input: unknown, index: number, hasKey: boolean, errors: str
     errors.push(`${where(id)}: match.validate must be "luhn-card" or "iban"`);
   if (validate !== null && match.value === undefined)
     errors.push(`${where(id)}: match.validate needs match.value`);
+  const detector = match.detector ?? null;
+  if (detector !== null && !(DETECTOR_NAMES as readonly string[]).includes(detector))
+    errors.push(`${where(id)}: match.detector must be one of ${DETECTOR_NAMES.join(", ")}`);
   const scopes = strings("in");
   for (const scope of scopes)
     if (!(SCOPES as readonly string[]).includes(scope))
@@ -225,12 +247,14 @@ function compileRule(input: unknown, index: number, hasKey: boolean, errors: str
     fields: new Set(strings("field").map(normaliseFieldName)),
     fieldContains: strings("fieldContains").map(normaliseFieldName),
     fieldSuffix: strings("fieldSuffix").map(normaliseFieldName),
+    fieldWords: strings("fieldWords").map((entry) => fieldWords(entry)),
     autocomplete: new Set(strings("autocomplete").map((t) => t.toLowerCase())),
     inputTypes: new Set(strings("inputType").map((t) => t.toLowerCase())),
     selector,
     jsonPath,
     url,
     value,
+    detector: detector as DetectorName | null,
     validate,
     headers: new Set(strings("header").map((h) => h.toLowerCase())),
     scopes: scopes.length > 0 ? new Set(scopes as FieldScope[]) : null,

@@ -16,6 +16,8 @@ export type RuleMatch = {
   field?: string[];
   fieldContains?: string[];
   fieldSuffix?: string[];
+  /** Word sequences in a field name, e.g. "security code" (matches `card_security_code`, `securityCode`). */
+  fieldWords?: string[];
   /** HTML `autocomplete` tokens and input types. */
   autocomplete?: string[];
   inputType?: string[];
@@ -27,6 +29,8 @@ export type RuleMatch = {
   url?: string;
   /** A regular expression on values anywhere (bodies, headers, URLs). */
   value?: string;
+  /** A built-in detector: card-number, iban, jwt, bearer, basic-auth, api-key, signed-url, private-key. */
+  detector?: string;
   /** A check the value must also pass. */
   validate?: "luhn-card" | "iban";
   /** Header names. */

@@ -1,0 +1,178 @@
+import { applyAction, maskedPositions } from "./actions.ts";
+import type { MaskContext } from "./context.ts";
+import { DETECTORS, type Hit } from "./detectors.ts";
+import type { CompiledRule } from "./policy/compile-policy.ts";
+import { TextView } from "./text-view.ts";
+import { appendDecoded, type Decoding } from "./decoders.ts";
+import { applyEdits, type Edit } from "../util/edits.ts";
+import { isCardNumber } from "./card-numbers.ts";
+import { ibanValid } from "./iban.ts";
+
+/** How a replacement is written back where the value was found (percent-encoded in a form, as is elsewhere). */
+export type Escape = (text: string) => string;
+export const AS_IS: Escape = (text) => text;
+
+/** Checks a custom `value` pattern's match must pass too (the pattern alone over-matches). */
+const VALIDATORS = {
+  "luhn-card": (match: string) => isCardNumber(match.replace(/[^0-9]/g, "")),
+  iban: (match: string) => ibanValid(match),
+} as const;
+
+/** Every value-rule finding in a view, as edits of the original source. Findings never overlap. */
+export function detectInView(
+  view: TextView,
+  ctx: MaskContext,
+  location: string,
+  escape: Escape = AS_IS,
+): Edit[] {
+  if (view.length === 0 || ctx.valueRules.length === 0) return [];
+  const text = view.toString();
+  const claimed: Array<[number, number]> = [];
+  const edits: Edit[] = [];
+  for (const rule of ctx.valueRules) {
+    for (const hit of findHits(rule, text)) {
+      if (claimed.some(([a, b]) => hit.start < b && a < hit.end)) continue;
+      const target = hit.kind ? ctx.ruleById(hit.kind) : rule;
+      if (!target) continue;
+      claimed.push([hit.start, hit.end]);
+      edits.push(...editsFor(view, text, hit, target, ctx, location, escape));
+    }
+  }
+  edits.push(...base64Edits(view, text, claimed, ctx, location, escape));
+  return edits;
+}
+
+/** Base64 runs long enough to hold a credential; shorter ones are ids and hashes. */
+const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,}={0,2}/g;
+const MAX_BASE64 = 64 * 1024;
+
+/**
+ * Base64 segments that hold text (`{"card":"4111…"}` base64'd into a cookie-like field or a data: URI) are
+ * decoded, masked as text and re-encoded in the same alphabet, replacing the segment.
+ */
+function base64Edits(
+  view: TextView,
+  text: string,
+  claimed: ReadonlyArray<readonly [number, number]>,
+  ctx: MaskContext,
+  location: string,
+  escape: Escape,
+): Edit[] {
+  const edits: Edit[] = [];
+  BASE64_RUN.lastIndex = 0;
+  for (let m = BASE64_RUN.exec(text); m !== null; m = BASE64_RUN.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (m[0].length > MAX_BASE64 || claimed.some(([a, b]) => start < b && a < end)) continue;
+    const decoded = decodeBase64Text(m[0]);
+    if (decoded === null || !mayHoldValues(decoded, ctx)) continue;
+    const inner = viewOf(decoded, 0, decoded.length, "plain", true);
+    const innerEdits = detectInView(inner, ctx, `${location}:base64`);
+    if (innerEdits.length === 0) continue;
+    const masked = applyEdits(decoded, innerEdits);
+    const urlSafe = /[-_]/.test(m[0]);
+    let encoded = btoa(masked);
+    if (urlSafe) encoded = encoded.replace(/\+/g, "-").replace(/\//g, "_");
+    if (!m[0].endsWith("=")) encoded = encoded.replace(/=+$/, "");
+    edits.push({ start: view.start(start), end: view.end(end - 1), text: escape(encoded) });
+  }
+  return edits;
+}
+
+/** The bytes (as a binary string) of a base64 run, when they read as text; null otherwise. */
+function decodeBase64Text(run: string): string | null {
+  const standard = run.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  if (standard.length % 4 === 1) return null;
+  let bytes: string;
+  try {
+    bytes = atob(standard + "=".repeat((4 - (standard.length % 4)) % 4));
+  } catch {
+    return null;
+  }
+  let printable = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes.charCodeAt(i);
+    if ((c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13 || c >= 0x80) printable++;
+  }
+  // Text, not a hash or an image: nearly every byte printable and a good share ASCII letters or digits.
+  if (printable < bytes.length * 0.95) return null;
+  return /[0-9]{4}|eyJ|[A-Za-z]{4}/.test(bytes) ? bytes : null;
+}
+
+function findHits(rule: CompiledRule, text: string): Hit[] {
+  if (rule.detector) {
+    const detector = DETECTORS[rule.detector];
+    return detector.prefilter.test(text) ? detector.find(text) : [];
+  }
+  const pattern = rule.value;
+  if (!pattern) return [];
+  const validate = rule.validate ? VALIDATORS[rule.validate] : null;
+  const hits: Hit[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    if (m[0].length === 0) {
+      pattern.lastIndex++;
+      continue;
+    }
+    if (!validate || validate(m[0])) hits.push({ start: m.index, end: m.index + m[0].length });
+    if (!pattern.global) break;
+  }
+  return hits;
+}
+
+/**
+ * A `mask` keeps the value's shape: each masked letter or digit is replaced where it was written (an
+ * entity, an escape, a full-width digit), separators stay as written. Other actions replace the whole span.
+ */
+function editsFor(
+  view: TextView,
+  text: string,
+  hit: Hit,
+  rule: CompiledRule,
+  ctx: MaskContext,
+  location: string,
+  escape: Escape,
+): Edit[] {
+  const value = text.slice(hit.start, hit.end);
+  if (rule.action === "mask") {
+    ctx.add(rule.id, location, value);
+    return maskedPositions(value, rule.keepLast).map((offset) => ({
+      start: view.start(hit.start + offset),
+      end: view.end(hit.start + offset),
+      text: rule.maskChar,
+    }));
+  }
+  return [
+    {
+      start: view.start(hit.start),
+      end: view.end(hit.end - 1),
+      text: escape(applyAction(rule, value, ctx, location)),
+    },
+  ];
+}
+
+/** A view over one range of a source, decoded one layer. */
+export function viewOf(
+  source: string,
+  start: number,
+  end: number,
+  decoding: Decoding,
+  binary: boolean,
+): TextView {
+  const view = new TextView();
+  appendDecoded(view, source, start, end, decoding, binary);
+  return view;
+}
+
+/** Encodings under which a prefilter's plain text may hide: entities, escapes, percent, non-ASCII. */
+const ENCODED = /&#|&[a-z]+;|\\[ux]|%[0-9a-fA-F]{2}|[^\x00-\x7f]/;
+
+/**
+ * Whether any value rule could fire on this raw text (each detector's prefilter; a custom pattern always
+ * could). Text that holds encoded characters always needs its view built.
+ */
+export function mayHoldValues(raw: string, ctx: MaskContext): boolean {
+  return ctx.valueRules.some((rule) =>
+    rule.detector ? DETECTORS[rule.detector].prefilter.test(raw) || ENCODED.test(raw) : true,
+  );
+}
