@@ -2,6 +2,9 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { resolve } from "node:path";
 import { unstable_readConfig } from "wrangler";
 import { defineConfig } from "vitest/config";
+import { dropExpectedRuntimeNoise } from "./test/setup/runtime-noise.ts";
+
+dropExpectedRuntimeNoise();
 
 // The Workers plugin bundles with Vite, which does not read wrangler.toml's [alias]: map the policy module here.
 const wrangler = unstable_readConfig({ config: "./wrangler.toml" });
@@ -29,7 +32,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     exclude: ["test/browser/**"],
     globalSetup: ["./test/setup/global-setup.ts"],
-    setupFiles: ["./test/setup/apply-migrations.ts"],
+    setupFiles: ["./test/setup/apply-migrations.ts", "./test/setup/quiet-logs.ts"],
     testTimeout: 30_000,
   },
 });

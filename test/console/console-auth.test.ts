@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { issueConsoleSession } from "../../worker/src/console/auth/session-cookie.ts";
 import { Customer } from "../helpers/browser-like.ts";
+import { expectLogs, loggedEvents } from "../helpers/logs.ts";
 import { consoleCookieOf, consoleGet, consolePost, logIn, textOf } from "./support/console-client.ts";
 import { Device, LAPTOP_UA, PHONE_UA } from "./support/device.ts";
 import { record } from "./support/recording.ts";
@@ -29,10 +30,12 @@ describe("support console login", () => {
     });
 
     it("refuses a wrong token with a message and no cookie", async () => {
+      expectLogs("console_login_failed");
       const result = await consolePost("/__verbatim/login", { token: "guess", next: "/__verbatim/" }, null);
       expect(result.response.status).toBe(401);
       expect(textOf(result.text)).toContain("That is not the admin token");
       expect(consoleCookieOf(result)).toBeNull();
+      expect(loggedEvents("console_login_failed")).toHaveLength(1);
     });
 
     it("exchanges the right token for a signed HttpOnly, SameSite=Strict cookie scoped to the console", async () => {

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { INVALID_JSON, LATIN1_PAGE } from "../origin/edge-origin.ts";
 import { blob, blobText, exchangeFor, exchanges } from "../helpers/archive.ts";
+import { expectLogs, loggedEvents } from "../helpers/logs.ts";
 import { asIncoming, direct, SITE, sameBytes, visit } from "../helpers/visit.ts";
 
 const edge = () => ({ ORIGIN: env.EDGE_ORIGIN });
@@ -56,6 +57,7 @@ describe("bad input", () => {
   });
 
   it("records an origin that resets the connection mid-body as an error, keeping earlier records", async () => {
+    expectLogs("recorder_failure");
     await visit(new Request(`${SITE}/latin1`), edge());
     const visitorRead = visit(new Request(`${SITE}/reset-mid-body`), edge());
     // The visitor sees the same broken connection they would see without the recorder.
@@ -64,6 +66,7 @@ describe("bad input", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const row = await exchangeFor("/reset-mid-body");
     expect(row.error).toBe("origin_stream_error");
+    expect(loggedEvents("recorder_failure").map((r) => r["stage"])).toEqual(["capture"]);
     expect(row.response_body_note).toContain("partial");
     // Whatever arrived before the reset (workerd's tee may drop it) is a prefix of what was sent.
     if (row.response_body_digest) expect(await blobText(row.response_body_digest)).toMatch(/^<html><body>/);

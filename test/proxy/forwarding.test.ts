@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { RECORDER_COOKIE } from "../../worker/src/proxy/recorder-cookie.ts";
 import { exchangeFor, exchanges } from "../helpers/archive.ts";
+import { expectLogs, loggedEvents } from "../helpers/logs.ts";
 import { asIncoming, direct, SITE, visit } from "../helpers/visit.ts";
 
 const edge = { ORIGIN: env.EDGE_ORIGIN };
@@ -83,12 +84,14 @@ describe("forwarding to the origin", () => {
   });
 
   it("answers a visitor with a clear 502 page when the origin is unreachable, and records it", async () => {
+    expectLogs("origin_unreachable");
     const result = await visit(new Request(`${SITE}/anything`), { ORIGIN: "http://127.0.0.1:9" });
     expect(result.response.status).toBe(502);
     expect(result.text).toContain("502 Bad Gateway");
     const row = await exchangeFor("/anything");
     expect(row.status).toBe(502);
     expect(row.error).toBe("origin_unreachable");
+    expect(loggedEvents("origin_unreachable")).toHaveLength(1);
   });
 
   it("never forwards or records recorder paths", async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Env } from "../../worker/src/env.ts";
 import { exchanges } from "../helpers/archive.ts";
 import { Customer, tapped } from "../helpers/browser-like.ts";
+import { expectLogs, loggedEvents } from "../helpers/logs.ts";
 import { adminGet, sameBytes } from "../helpers/visit.ts";
 
 /** Wraps the real local bindings so that chosen operations fail, the way an outage looks from a Worker. */
@@ -50,6 +51,7 @@ describe("fail open", () => {
   it.each(cases)(
     "leaves the visitor's response byte-identical when %s, and counts the failure",
     async (_name, broken, stage) => {
+      expectLogs("recorder_failure");
       const before = (await health()).isolate.failures[stage] ?? 0;
       const customer = new Customer(`fail-${stage}-${Math.random().toString(36).slice(2, 6)}`);
       for (const path of PATHS) {
@@ -60,10 +62,12 @@ describe("fail open", () => {
       const after = await health();
       expect(after.isolate.failures[stage] ?? 0).toBeGreaterThan(before);
       expect(after.status).toBe("degraded");
+      expect(loggedEvents("recorder_failure").map((r) => r["stage"])).toContain(stage);
     },
   );
 
   it("still indexes the exchange, without its body, when only R2 is down", async () => {
+    expectLogs("recorder_failure");
     const customer = new Customer("r2-only");
     await customer.request("/terms", {}, { BLOBS: failingR2() });
     const row = (await exchanges()).find((r) => r.url.endsWith("/terms"));
@@ -72,6 +76,7 @@ describe("fail open", () => {
   });
 
   it("keeps what was stored before an outage", async () => {
+    expectLogs("recorder_failure");
     const customer = new Customer("before-outage");
     await customer.request("/products/car-insurance");
     const stored = (await exchanges()).length;

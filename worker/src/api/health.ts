@@ -21,6 +21,7 @@ export async function health(config: ConfigResult, db: D1Database, bucket: R2Buc
       recentFailures = null;
     }
   }
+  // Recorder faults only: client faults (counters.client) are shown but say nothing about the recorder.
   const failing = Object.values(counters.failures).some((n) => n > 0) || (recentFailures?.length ?? 0) > 0;
   const status = !config.ok ? "misconfigured" : !d1.ok || !r2.ok ? "degraded" : failing ? "degraded" : "ok";
   return {

@@ -4,7 +4,7 @@ import { captureBody, type CapturedBody } from "../snapshot/body-capture.ts";
 import { PRECOMPRESSED_CLASSES, classify } from "../snapshot/content-class.ts";
 import { decodeBody } from "../snapshot/decode-body.ts";
 import { sha256Hex } from "../snapshot/record-hash.ts";
-import { noteFailure, type FailureSink } from "./health-counters.ts";
+import { noteClientFault, noteFailure, type FailureSink } from "./health-counters.ts";
 import { safePrefix } from "./safe-prefix.ts";
 
 /**
@@ -32,8 +32,16 @@ const NO_BODY: BodyPart = {
   streamError: null,
 };
 
+/**
+ * MaskError reasons that describe the body, not the masker: on a request body they are the client's fault.
+ * Anything else thrown while masking (a TypeError, a failed encryption) is the recorder's.
+ */
+const MALFORMED_INPUT_REASONS: ReadonlySet<string> = new Set(["multipart_without_boundary"]);
+
 export async function readBodyPart(input: {
   source: ReadableStream<Uint8Array> | Uint8Array | null;
+  /** The request body is the client's: its stream errors, false codings and malformed shapes are client faults. */
+  side: "request" | "response";
   contentType: string | null;
   contentEncoding: string | null;
   /** Content-Length, when the message declares one. */
@@ -43,13 +51,17 @@ export async function readBodyPart(input: {
   exchangeId: string;
   sink: FailureSink | null;
 }): Promise<BodyPart> {
-  const { source, contentType, contentEncoding, declaredLength, cap, ctx, exchangeId, sink } = input;
+  const { source, side, contentType, contentEncoding, declaredLength, cap, ctx, exchangeId, sink } = input;
+  const fromClient = side === "request";
   if (source === null) return NO_BODY;
   const captured: CapturedBody =
     source instanceof Uint8Array
       ? { bytes: source, size: source.byteLength, truncated: false, error: null }
       : await captureBody(source, cap, declaredLength);
-  if (captured.error) await noteFailure("capture", captured.error, exchangeId, sink);
+  if (captured.error) {
+    if (fromClient) noteClientFault("visitor_disconnected", captured.error, exchangeId);
+    else await noteFailure("capture", captured.error, exchangeId, sink);
+  }
   // workerd's tee drops chunks still buffered for a branch when the source errors, so a reset can leave nothing.
   if (captured.bytes.byteLength === 0) {
     return {
@@ -62,7 +74,8 @@ export async function readBodyPart(input: {
 
   const decoded = await decodeBody(captured, contentEncoding, cap);
   if (!decoded.ok) {
-    await noteFailure("decode", decoded.reason, exchangeId, sink);
+    if (fromClient) noteClientFault("request_decode", decoded.reason, exchangeId);
+    else await noteFailure("decode", decoded.reason, exchangeId, sink);
     return {
       ...NO_BODY,
       size: captured.size,
@@ -81,8 +94,10 @@ export async function readBodyPart(input: {
     masked = await seal(maskBody(plain, contentType, ctx), ctx);
   } catch (error) {
     // A policy that says "store no body for this URL" is not a failure.
-    if (!(error instanceof MaskError && error.reason.startsWith("redacted_by_policy")))
-      await noteFailure("mask", error, exchangeId, sink);
+    const byPolicy = error instanceof MaskError && error.reason.startsWith("redacted_by_policy");
+    const malformed = fromClient && error instanceof MaskError && MALFORMED_INPUT_REASONS.has(error.reason);
+    if (malformed) noteClientFault("request_malformed", error.reason, exchangeId);
+    else if (!byPolicy) await noteFailure("mask", error, exchangeId, sink);
     const reason = error instanceof Error && "reason" in error ? String(error.reason) : "masker_error";
     return {
       ...NO_BODY,

@@ -6,6 +6,13 @@ import { errorKind, log } from "../log/log.ts";
  */
 export type FailureStage = "capture" | "decode" | "mask" | "r2" | "d1" | "session" | "config";
 
+/**
+ * Faults of the client, not of the recorder: a request body that claims a coding it is not in, a body too
+ * malformed to mask, a visitor gone mid-upload. They are counted apart so one bad client cannot make the
+ * recorder look broken (health stays "ok"); the exchange still records why its body is missing.
+ */
+export type ClientFault = "request_decode" | "request_malformed" | "visitor_disconnected";
+
 export const counters = {
   /** Set by the first request: at module scope the Workers clock reads 0. */
   startedAt: 0,
@@ -21,6 +28,10 @@ export const counters = {
     number
   >,
   lastFailure: null as { at: string; stage: FailureStage; kind: string } | null,
+  client: { request_decode: 0, request_malformed: 0, visitor_disconnected: 0 } satisfies Record<
+    ClientFault,
+    number
+  >,
 };
 
 export type FailureSink = (
@@ -48,4 +59,10 @@ export async function noteFailure(
   } catch {
     // D1 is down too; the in-memory counter above still shows the failure.
   }
+}
+
+/** Counts a client fault. Not written to recorder_failures: that table is what makes health "degraded". */
+export function noteClientFault(fault: ClientFault, kind: string, exchangeId: string | null): void {
+  counters.client[fault]++;
+  log("info", "client_fault", { fault, kind, exchange: exchangeId });
 }

@@ -51,6 +51,7 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
   const [requestBody, responseBody] = await Promise.all([
     readBodyPart({
       source: request.body,
+      side: "request",
       contentType: request.headers.get("content-type"),
       contentEncoding: request.headers.get("content-encoding"),
       declaredLength: contentLength(request.headers),
@@ -61,6 +62,7 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
     }),
     readBodyPart({
       source: response.body,
+      side: "response",
       contentType: responseType,
       contentEncoding: response.headers.get("content-encoding"),
       declaredLength: contentLength(response.headers),

@@ -1,0 +1,3 @@
+import { holdBackExpectedLogs } from "../helpers/logs.ts";
+
+holdBackExpectedLogs();
