@@ -203,7 +203,8 @@ export function maskHtml(html: string, ctx: MaskContext, binary = true): string 
           return;
         }
         const value = html.slice(start, end);
-        if (/[0-9]/.test(value) || mayHoldValues(value, ctx))
+        // White space between inline elements joins runs ("<span>4111</span> <span>1111</span>").
+        if (/[0-9]|^\s{1,4}$/.test(value) || mayHoldValues(value, ctx))
           appendDecoded(text, html, start, end, "html", binary);
         else text.break(start);
       },

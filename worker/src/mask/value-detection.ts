@@ -59,8 +59,8 @@ function base64Edits(
   escape: Escape,
 ): Edit[] {
   const edits: Edit[] = [];
-  BASE64_RUN.lastIndex = 0;
-  for (let m = BASE64_RUN.exec(text); m !== null; m = BASE64_RUN.exec(text)) {
+  // matchAll works on a copy of the pattern: masking a decoded segment runs this function again.
+  for (const m of text.matchAll(BASE64_RUN)) {
     const start = m.index;
     const end = start + m[0].length;
     if (m[0].length > MAX_BASE64 || claimed.some(([a, b]) => start < b && a < end)) continue;
