@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: builds the Worker once, starts the demo shop and Miniflare instances of the bundle, runs
  * the benchmarks and writes bench/results.json + docs/benchmarks.md (see report.ts).
- *   node bench/run.ts [proxy] [storage] [replay] [mask]   run only these (default: all; cost comes with storage)
+ *   node bench/run.ts [proxy] [storage] [replay] [mask] [capture]   run only these (default: all; cost comes with storage)
  *   BENCH_ROUNDS, BENCH_SECONDS            proxy rounds per phase (3) and seconds per round (10)
  */
 import { readFile, rm, mkdir } from "node:fs/promises";
 import { removeStaleRuns } from "./lib/work-dir.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runCaptureBench } from "./capture.ts";
 import { costModel } from "./cost.ts";
 import { startWorker, type RunningWorker } from "./lib/miniflare-worker.ts";
 import { startShop } from "./lib/shop.ts";
@@ -108,6 +109,9 @@ try {
   });
   await attempt("mask", async () => {
     sections["mask"] = await runMaskBench(root, work, log);
+  });
+  await attempt("capture", async () => {
+    sections["capture"] = await runCaptureBench(root, work, log);
   });
 } finally {
   await Promise.all(workers.map((w) => w.close()));

@@ -1,7 +1,7 @@
 import { serve } from "@hono/node-server";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -46,8 +46,20 @@ export function startShop(now: () => Date): Promise<Shop> {
 
 export type Recorder = { url: string; port: number; mf: Miniflare; close: () => Promise<void> };
 
-export async function startRecorder(origin: string): Promise<Recorder> {
-  const work = await mkdtemp(join(tmpdir(), "verbatim-browser-"));
+export type RecorderOptions = {
+  /**
+   * Keep all of the recorder's local state in this directory instead of a throwaway one: the bundle,
+   * Miniflare's persisted R2 and D1 (`persist/`), and Miniflare's own temporary directory (`tmp/`, where the
+   * Cache API and anything not persisted live), so a test can read every byte the recorder wrote to disk.
+   * The caller removes it.
+   */
+  stateDir?: string;
+  /** Vars that replace wrangler.toml's for this recorder. */
+  vars?: Record<string, string>;
+};
+
+export async function startRecorder(origin: string, options: RecorderOptions = {}): Promise<Recorder> {
+  const work = options.stateDir ?? (await mkdtemp(join(tmpdir(), "verbatim-browser-")));
   const outDir = join(work, "dist");
   await run(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", outDir], {
     cwd: root,
@@ -57,6 +69,14 @@ export async function startRecorder(origin: string): Promise<Recorder> {
   const config = unstable_readConfig({ config: join(root, "wrangler.toml") });
   const vars: Record<string, string> = {};
   for (const [name, value] of Object.entries(config.vars)) vars[name] = String(value);
+  Object.assign(vars, options.vars);
+  // Miniflare names its temporary directory after os.tmpdir() when it is constructed and starts workerd
+  // (which inherits the environment) when it becomes ready: point both into the state directory.
+  const savedTmp = process.env["TMPDIR"];
+  if (options.stateDir) {
+    process.env["TMPDIR"] = join(options.stateDir, "tmp");
+    await mkdir(join(options.stateDir, "tmp"), { recursive: true });
+  }
   const mf = new Miniflare({
     modules: true,
     modulesRoot: outDir,
@@ -76,8 +96,15 @@ export async function startRecorder(origin: string): Promise<Recorder> {
     port: 0,
     cf: false,
     log: new Log(LogLevel.WARN),
+    ...(options.stateDir ? { defaultPersistRoot: join(options.stateDir, "persist") } : {}),
   });
-  const url = await mf.ready;
+  let url: URL;
+  try {
+    url = await mf.ready;
+  } finally {
+    if (savedTmp === undefined) delete process.env["TMPDIR"];
+    else process.env["TMPDIR"] = savedTmp;
+  }
   const db = await mf.getD1Database("DB");
   const migrations = join(root, "migrations");
   for (const file of (await readdir(migrations)).filter((f) => f.endsWith(".sql")).sort()) {
@@ -91,7 +118,7 @@ export async function startRecorder(origin: string): Promise<Recorder> {
     mf,
     close: async () => {
       await mf.dispose();
-      await rm(work, { recursive: true, force: true });
+      if (!options.stateDir) await rm(work, { recursive: true, force: true });
     },
   };
 }

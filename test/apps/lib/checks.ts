@@ -1,0 +1,131 @@
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { expect } from "vitest";
+import { unstable_readConfig } from "wrangler";
+import { readBack, replayInfo, type ArchivedExchange } from "./archive.ts";
+import { compareWithArchive, readHar, type Capture } from "./har.ts";
+import { compareShots, pairViews } from "./replay-check.ts";
+import type { AppFigures } from "./results.ts";
+import { setClockTo, settle, shoot } from "./screens.ts";
+import { needles, type Secret } from "./secrets.ts";
+import { describeHits, scanBytes, scanDirectories, type Hit } from "./scan.ts";
+import { VIEWPORT, type LiveView, type Stack } from "./stack.ts";
+
+/** The checks every application gets; each fills in its figures before it asserts. */
+export type AppRun = { app: string; secrets: Secret[]; figures: Partial<AppFigures> };
+
+const root = new URL("../../../", import.meta.url).pathname;
+
+/** Nothing typed as a secret (nor a cookie the app issued) in the recorder's files or its read API. */
+export async function checkSecrets(stack: Stack, run: AppRun): Promise<void> {
+  const wanted = needles(run.secrets);
+  const disk = await scanDirectories([stack.stateDir], wanted);
+  const hits: Hit[] = [...disk.hits];
+  for (const dump of await readBack(stack.recorder))
+    hits.push(...scanBytes(`API ${dump.what}`, dump.bytes, wanted));
+  run.figures.secret_hits = hits.length;
+  run.figures.files_scanned = disk.files;
+  run.figures.bytes_scanned = disk.bytes;
+  expect(disk.files, "the recorder wrote files to scan").toBeGreaterThan(0);
+  expect(describeHits(hits), `${hits.length} secrets stored`).toBe("");
+}
+
+function excludePaths(): string[] {
+  const config = unstable_readConfig({ config: join(root, "wrangler.toml") });
+  return String(config.vars["EXCLUDE_PATHS"] ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+}
+
+const list = (requests: Capture["missing"]) =>
+  requests.map((r) => `${r.method} ${r.url} → ${r.status}`).join("\n");
+
+/** Every request in the live browser's HAR is one archived exchange; none went around the recorder. */
+export async function checkCapture(
+  stack: Stack,
+  run: AppRun,
+  archive: readonly ArchivedExchange[],
+): Promise<void> {
+  const capture = compareWithArchive(
+    await readHar(stack.harPath),
+    archive,
+    { recorder: stack.recorder.url, app: [stack.origin.url] },
+    excludePaths(),
+  );
+  Object.assign(run.figures, {
+    browser_requests: capture.browserRequests,
+    recorded: capture.recorded,
+    escaped: capture.escaped.length,
+    missing: capture.missing.length,
+    excluded: capture.excluded.length,
+    from_cache: capture.fromCache,
+  });
+  expect(list(capture.escaped), "requests that left the recorder for the application's origin").toBe("");
+  expect(list(capture.missing), "requests to the recorder missing from the archive").toBe("");
+  expect(capture.recorded).toBe(capture.browserRequests);
+}
+
+export type Interaction = {
+  /** The live screenshot taken after the interaction; its page view is the one replayed. */
+  label: string;
+  maskedValues: readonly string[];
+  /** Which requests are the interaction's calls (JSON or HTML fragments fetched by the page's script). */
+  isCall: (url: URL) => boolean;
+  interact: (page: Page) => Promise<void>;
+};
+
+/**
+ * Replays the page view on which the live interaction happened, does the same there, and checks that the
+ * page's own calls were answered from the archive (`x-verbatim-exchange`), that nothing reached the live
+ * application, and that the result looks as it did live.
+ */
+export async function checkInAppReplay(
+  stack: Stack,
+  run: AppRun,
+  archive: readonly ArchivedExchange[],
+  views: readonly LiveView[],
+  interaction: Interaction,
+): Promise<void> {
+  const pair = pairViews(
+    archive.filter((e) => e.pageView),
+    views,
+  ).find(([, view]) => view?.shots.some((s) => s.label === interaction.label));
+  const want = pair?.[1]?.shots.find((s) => s.label === interaction.label);
+  if (!pair || !want) throw new Error(`no archived page view shows "${interaction.label}"`);
+  const { replayUrl } = await replayInfo(stack.recorder, pair[0].id);
+  const context = await stack.browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const calls: Array<{ url: string; status: number; exchange: string | null }> = [];
+  page.on("response", (response) => {
+    if (interaction.isCall(new URL(response.url())))
+      calls.push({
+        url: response.url(),
+        status: response.status(),
+        exchange: response.headers()["x-verbatim-exchange"] ?? null,
+      });
+  });
+  try {
+    await setClockTo(page, want);
+    await page.goto(replayUrl);
+    await settle(page);
+    stack.origin.reset();
+    calls.length = 0;
+    await interaction.interact(page);
+    const comparison = await compareShots(
+      run.app,
+      want,
+      await shoot(page, want.label, interaction.maskedValues),
+    );
+    run.figures.replay_origin_requests = stack.origin.requests().length;
+    expect(calls.length, "the interaction made calls in the replay").toBeGreaterThan(0);
+    expect(
+      calls.filter((c) => c.exchange === null).map((c) => `${c.url} → ${c.status}`),
+      "calls not answered from the archive",
+    ).toEqual([]);
+    expect(stack.origin.requests(), "requests that reached the live application").toEqual([]);
+    expect(comparison.problem, `after "${interaction.label}" in the replay`).toBeNull();
+  } finally {
+    await context.close();
+  }
+}

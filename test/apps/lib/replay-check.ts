@@ -1,0 +1,150 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page, Response } from "playwright-core";
+import { comparePngs } from "../../browser/pixels.ts";
+import { replayInfo, type ArchivedExchange } from "./archive.ts";
+import { sameAfterMasking } from "./har.ts";
+import { setClockTo, shoot, type Shot } from "./screens.ts";
+import { VIEWPORT, type LiveView, type Stack } from "./stack.ts";
+
+/** Where differing screenshots are written (recorded, replayed, diff), to look at after a failure. */
+export const ARTIFACTS = join(tmpdir(), "verbatim-apps-e2e");
+
+export type Comparison = { label: string; differing: number; outside: number; problem: string | null };
+
+export type ReplayResult = {
+  pageViewId: string;
+  method: string;
+  url: string;
+  recordedStatus: number;
+  replayStatus: number | null;
+  /** `x-verbatim-exchange` of the replay's answer to the navigation: the archived exchange it served. */
+  servedBy: string | null;
+  comparisons: Comparison[];
+  /** Subresource requests of the replay that failed or were answered 4xx/5xx (not from the archive). */
+  unanswered: string[];
+  problem: string | null;
+};
+
+/** The first response of a navigation's redirect chain: the page view itself, not where it led. */
+function firstResponse(response: Response | null): Promise<Response | null> {
+  if (!response) return Promise.resolve(null);
+  let request = response.request();
+  for (let from = request.redirectedFrom(); from; from = from.redirectedFrom()) request = from;
+  return request.response();
+}
+
+/** Compares a live screenshot with the replay's: differing pixels are allowed only inside masked boxes. */
+export async function compareShots(app: string, live: Shot, replayed: Shot): Promise<Comparison> {
+  let result;
+  try {
+    result = comparePngs(live.png, replayed.png, live.masked);
+  } catch (error) {
+    result = null;
+    await saveArtifacts(app, live.label, live, replayed, null);
+    return { label: live.label, differing: -1, outside: -1, problem: String(error) };
+  }
+  if (result.outside > 0) await saveArtifacts(app, live.label, live, replayed, result.diff);
+  return {
+    label: live.label,
+    differing: result.differing,
+    outside: result.outside,
+    problem: result.outside > 0 ? `${result.outside} differing pixels outside masked spans` : null,
+  };
+}
+
+async function saveArtifacts(app: string, label: string, a: Shot, b: Shot, diff: Buffer | null) {
+  const dir = join(ARTIFACTS, app);
+  await mkdir(dir, { recursive: true });
+  const base = join(dir, label.replace(/[^a-z0-9]+/gi, "-"));
+  await writeFile(`${base}-recorded.png`, a.png);
+  await writeFile(`${base}-replayed.png`, b.png);
+  if (diff) await writeFile(`${base}-diff.png`, diff);
+}
+
+/** Pairs archived page views with the live documents they recorded, in order. */
+export function pairViews(
+  pageViews: readonly ArchivedExchange[],
+  live: readonly LiveView[],
+): Array<[ArchivedExchange, LiveView | null]> {
+  const unused = [...live];
+  return pageViews.map((pv) => {
+    const i = unused.findIndex(
+      (v) => v.method === pv.request.method && sameAfterMasking(new URL(v.url), new URL(pv.request.url)),
+    );
+    return [pv, i < 0 ? null : (unused.splice(i, 1)[0] ?? null)];
+  });
+}
+
+/**
+ * Opens every archived page view at its replay URL (from the read API) in a fresh browser page and compares
+ * its first screenshot (the page as loaded, before any interaction) with the live one.
+ */
+export async function replayEveryPageView(
+  app: string,
+  stack: Stack,
+  pageViews: readonly ArchivedExchange[],
+  live: readonly LiveView[],
+  maskedValues: readonly string[],
+): Promise<ReplayResult[]> {
+  const context = await stack.browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  const results: ReplayResult[] = [];
+  for (const [pv, view] of pairViews(pageViews, live)) {
+    const { replayUrl } = await replayInfo(stack.recorder, pv.id);
+    const page: Page = await context.newPage();
+    const result: ReplayResult = {
+      pageViewId: pv.id,
+      method: pv.request.method,
+      url: pv.request.url,
+      recordedStatus: pv.response.status,
+      replayStatus: null,
+      servedBy: null,
+      comparisons: [],
+      unanswered: [],
+      problem: null,
+    };
+    page.on("requestfailed", (request) =>
+      result.unanswered.push(
+        `${request.method()} ${request.url()}: ${request.failure()?.errorText ?? "failed"}`,
+      ),
+    );
+    page.on("response", (response) => {
+      if (response.status() >= 400 && response.url() !== replayUrl)
+        result.unanswered.push(`${response.request().method()} ${response.url()}: ${response.status()}`);
+    });
+    try {
+      if (view?.shots[0]) await setClockTo(page, view.shots[0]);
+      const first = await firstResponse(await page.goto(replayUrl));
+      result.replayStatus = first?.status() ?? null;
+      result.servedBy = first ? ((await first.headerValue("x-verbatim-exchange")) ?? null) : null;
+      const want = view?.shots[0];
+      if (want)
+        result.comparisons.push(await compareShots(app, want, await shoot(page, want.label, maskedValues)));
+    } catch (error) {
+      result.problem = error instanceof Error ? error.message : String(error);
+    }
+    results.push(result);
+    await page.close();
+  }
+  await context.close();
+  return results;
+}
+
+/** One line per page view that did not replay as recorded. */
+export function replayFailures(results: readonly ReplayResult[]): string[] {
+  const out: string[] = [];
+  for (const r of results) {
+    const where = `${r.method} ${r.url} (page view ${r.pageViewId}, status ${r.recordedStatus})`;
+    if (r.problem) out.push(`${where}: ${r.problem}`);
+    if (r.servedBy !== r.pageViewId)
+      out.push(`${where}: replay answered by ${r.servedBy ?? "nothing from the archive"}`);
+    if (r.replayStatus !== r.recordedStatus) out.push(`${where}: replay status ${String(r.replayStatus)}`);
+    for (const c of r.comparisons)
+      if (c.problem)
+        out.push(
+          `${where} [${c.label}]: ${c.problem} (see ${ARTIFACTS})${r.unanswered.length > 0 ? `; unanswered in the replay: ${r.unanswered.join(", ")}` : ""}`,
+        );
+  }
+  return out;
+}

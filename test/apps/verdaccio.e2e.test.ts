@@ -1,0 +1,135 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { settledExchanges, type ArchivedExchange } from "./lib/archive.ts";
+import { checkCapture, checkInAppReplay, checkSecrets, type AppRun } from "./lib/checks.ts";
+import { replayEveryPageView, replayFailures, type ReplayResult } from "./lib/replay-check.ts";
+import { writeAppFigures } from "./lib/results.ts";
+import { shoot } from "./lib/screens.ts";
+import { cardSecrets, newCardNumber, newPassword, type Secret } from "./lib/secrets.ts";
+import { attach, browseLive, startStack, type LiveBrowsing, type Stack } from "./lib/stack.ts";
+import { startVerdaccio } from "./verdaccio.ts";
+
+/**
+ * Verdaccio's web UI (a React single-page app, production bundles) through the recorder: it logs in with a
+ * JSON API (`POST /-/verdaccio/sec/login`, the password in a JSON body; a signed token comes back and is
+ * sent as a bearer token from then on), lists packages, searches (`GET /-/verdaccio/data/search/<text>`:
+ * the card number ends up in a URL path) and opens a package (sidebar and readme JSON) by client-side
+ * routing. Two full page loads are page views: the home page, and a package page loaded by URL.
+ */
+const APP = "verdaccio";
+const USER = { login: "alice", password: newPassword("Npm") };
+const CARD = newCardNumber();
+const PACKAGE = "@team/greeter";
+
+const SHOWN_MASKED = [USER.password, CARD, USER.login];
+
+async function idle(page: Page): Promise<void> {
+  await page.waitForLoadState("networkidle");
+}
+
+/** Types into the search box; the app asks the search API as you type and lists what it finds. */
+async function search(page: Page, text: string): Promise<void> {
+  const answer = page.waitForResponse((r) => r.url().includes("/-/verdaccio/data/search/"));
+  await page.fill("[data-testid=search-container] input", text);
+  expect((await answer).status()).toBe(200);
+  await idle(page);
+}
+
+/** The in-app steps replayed later inside the home page's replay: a search, then the package opened. */
+async function searchAndOpen(page: Page): Promise<void> {
+  await search(page, CARD);
+  await page.keyboard.press("Escape");
+  await page.click(`[data-testid=package-item-list] a[href$="${PACKAGE}"]`);
+  await page.waitForSelector("[data-testid=readme]");
+  await idle(page);
+}
+
+async function browse(stack: Stack, live: LiveBrowsing): Promise<void> {
+  const { page } = live;
+  const shot = async (label: string) => attach(live, await shoot(page, label, SHOWN_MASKED));
+  const base = stack.recorder.url;
+  await page.goto(`${base}/`);
+  await page.waitForSelector("[data-testid=package-item-list]");
+  await shot("home");
+  await searchAndOpen(page);
+  await shot("home, searched and opened the package");
+
+  await page.click("[data-testid=header--button-login]");
+  await page.fill("#login--dialog-username", USER.login);
+  await page.fill("#login--dialog-password", USER.password);
+  const login = page.waitForResponse((r) => r.url().endsWith("/-/verdaccio/sec/login"));
+  await page.click("#login--dialog-button-submit");
+  expect((await login).status()).toBe(200);
+  await page.waitForSelector("#header--button-account");
+  await idle(page);
+  await shot("home, logged in");
+  await search(page, PACKAGE);
+  await shot("home, logged in, searched");
+  await page.click("#header--button-account");
+  await page.click("[data-testid=logOutDialogIcon]");
+  await page.waitForSelector("[data-testid=header--button-login]");
+
+  await page.goto(`${base}/-/web/detail/${PACKAGE}`);
+  await page.waitForSelector("[data-testid=readme]");
+  await shot("package page");
+}
+
+describe("Verdaccio (npm) through the recorder", () => {
+  let stack: Stack;
+  let live: LiveBrowsing;
+  let archive: ArchivedExchange[] = [];
+  let replays: ReplayResult[] = [];
+  const secrets: Secret[] = [
+    { label: "password", value: USER.password },
+    ...cardSecrets("card number", CARD),
+  ];
+  const run: AppRun = { app: APP, secrets, figures: {} };
+
+  beforeAll(async () => {
+    stack = await startStack(APP, (dir, port, publicUrl) => startVerdaccio(dir, port, USER, publicUrl));
+    live = await browseLive(stack);
+    // The login token the app issued (kept in localStorage, sent as a bearer token): never to be stored.
+    live.page.on("response", async (response) => {
+      if (!response.url().endsWith("/-/verdaccio/sec/login")) return;
+      const body = (await response.json().catch(() => ({}))) as { token?: unknown };
+      if (typeof body.token === "string") secrets.push({ label: "login token", value: body.token });
+    });
+    await browse(stack, live);
+    await live.context.close();
+    archive = await settledExchanges(stack.recorder, 1);
+  }, 240_000);
+
+  afterAll(async () => {
+    await writeAppFigures(APP, run.figures);
+    await stack?.close();
+  });
+
+  it("keeps no secret in R2, D1 or any other local state, in any encoding", async () => {
+    expect(secrets.map((s) => s.label)).toContain("login token");
+    await checkSecrets(stack, run);
+  });
+
+  it("records every request the browser made (HAR vs archive)", async () => {
+    await checkCapture(stack, run, archive);
+  });
+
+  it("replays every page view pixel for pixel, masked spans aside", async () => {
+    const pageViews = archive.filter((e) => e.pageView);
+    stack.origin.reset();
+    replays = await replayEveryPageView(APP, stack, pageViews, live.views, SHOWN_MASKED);
+    run.figures.page_views = pageViews.length;
+    run.figures.page_views_replayed_exact = replays.filter((r) => replayFailures([r]).length === 0).length;
+    expect(pageViews.length).toBeGreaterThanOrEqual(2);
+    expect(replayFailures(replays)).toEqual([]);
+    expect(stack.origin.requests(), "requests that reached the live application").toEqual([]);
+  });
+
+  it("answers the search and the package's JSON calls inside the replay from the archive", async () => {
+    await checkInAppReplay(stack, run, archive, live.views, {
+      label: "home, searched and opened the package",
+      maskedValues: SHOWN_MASKED,
+      isCall: (url) => url.pathname.startsWith("/-/verdaccio/data/"),
+      interact: searchAndOpen,
+    });
+  });
+});
