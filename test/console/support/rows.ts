@@ -20,6 +20,7 @@ export function row(path: string, at: number, changes: Partial<TimelineRow> = {}
     request_body_digest: null,
     request_body_size: null,
     request_body_note: null,
+    response_body_digest: "a".repeat(64),
     response_body_note: null,
     error: null,
     mask_policy: "default-0123456789abcdef",

@@ -7,8 +7,19 @@ import { sessionView } from "./views.ts";
 /** API shapes of the console's timelines and replay frames: the same models, times as ISO-8601. */
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+/** Links to an exchange and to each body the archive holds for it (null when none was stored). */
+function exchangeLinks(call: Pick<Call, "id" | "stored">) {
+  const body = (part: "request" | "response") =>
+    call.stored[part] ? `/__verbatim/api/exchanges/${call.id}/body?part=${part}` : null;
+  return {
+    exchange: `/__verbatim/api/exchanges/${call.id}`,
+    requestBody: body("request"),
+    responseBody: body("response"),
+  };
+}
+
 function callView(call: Call) {
-  return { ...call, startedAt: iso(call.startedAt) };
+  return { ...call, startedAt: iso(call.startedAt), links: exchangeLinks(call) };
 }
 
 function pageViewView(page: PageView) {
@@ -17,6 +28,7 @@ function pageViewView(page: PageView) {
     startedAt: iso(page.startedAt),
     calls: page.calls.map(callView),
     links: {
+      ...exchangeLinks(page),
       replay: `/__verbatim/replay/${page.id}`,
       replayApi: `/__verbatim/api/exchanges/${page.id}/replay`,
     },
@@ -27,6 +39,8 @@ export function timelineView(timeline: SessionTimeline) {
   return {
     startedAt: iso(timeline.startedAt),
     endedAt: iso(timeline.endedAt),
+    // Exact, unlike the session's stored lastSeen (refreshed once a minute); null when truncated.
+    lastExchangeAt: timeline.truncated ? null : iso(timeline.lastExchangeAt),
     exchangeCount: timeline.exchangeCount,
     errorCount: timeline.errorCount,
     truncated: timeline.truncated,

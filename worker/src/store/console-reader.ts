@@ -20,6 +20,7 @@ export type TimelineRow = Pick<
   | "request_body_digest"
   | "request_body_size"
   | "request_body_note"
+  | "response_body_digest"
   | "response_body_note"
   | "error"
   | "mask_policy"
@@ -49,7 +50,8 @@ const requestHeader = (name: string) =>
      WHERE json_extract(h.value, '$[0]') = '${name}' LIMIT 1)`;
 
 const TIMELINE_COLUMNS = `id, session_id, started_at, total_ms, method, url, status, content_type, content_class,
-  page_view, request_body_digest, request_body_size, request_body_note, response_body_note, error, mask_policy,
+  page_view, request_body_digest, request_body_size, request_body_note, response_body_digest, response_body_note,
+  error, mask_policy,
   mask_report, ${requestHeader("sec-fetch-dest")} AS fetch_dest, ${requestHeader("content-type")} AS request_type`;
 
 /** The sessions of one customer that a customer view shows: the most recent ones. */

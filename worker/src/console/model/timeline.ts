@@ -26,6 +26,8 @@ export type Call = {
   /** The stored request body's fields, when it is a form or JSON object that was read. */
   requestFields: RequestField[] | null;
   requestNote: string | null;
+  /** Which bodies the archive holds for this exchange (each readable at /__verbatim/api/exchanges/:id/body). */
+  stored: { request: boolean; response: boolean };
 };
 
 export type AssetSummary = { count: number; failed: number };
@@ -46,7 +48,13 @@ export type SessionTimeline = {
   sessionId: string;
   startedAt: number | null;
   endedAt: number | null;
-  /** Exchanges before the first page view (a visit that starts with an API call or a form post). */
+  /** When the latest exchange read started: the exact "last seen" when the timeline is not truncated. */
+  lastExchangeAt: number | null;
+  /**
+   * Exchanges before the first page view (a visit that starts with an API call or a form post), or all of
+   * them when the client never navigated: curl, native apps and API clients send no `Sec-Fetch-Dest:
+   * document` or HTML `Accept`, so nothing they fetch is a page view (recorder/page-view.ts).
+   */
   lead: { calls: Call[]; assets: AssetSummary };
   pageViews: PageView[];
   exchangeCount: number;
@@ -141,6 +149,7 @@ export function buildTimeline(
     sessionId,
     startedAt: first ? first.started_at : null,
     endedAt: ordered.length > 0 ? Math.max(...ordered.map(endOf)) : null,
+    lastExchangeAt: ordered.at(-1)?.started_at ?? null,
     lead,
     pageViews,
     exchangeCount: ordered.length,
@@ -172,6 +181,7 @@ function exchangeBase(row: TimelineRow, requestFields: RequestField[] | null): O
     maskedHeaders: findings.filter((f) => f.header).reduce((sum, f) => sum + f.count, 0),
     requestFields,
     requestNote: row.request_body_note,
+    stored: { request: row.request_body_digest !== null, response: row.response_body_digest !== null },
   };
 }
 

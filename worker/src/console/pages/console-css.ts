@@ -60,7 +60,7 @@ ul.calls { list-style: none; margin: 8px 0 0 244px; padding: 0; border-left: 2px
 ul.calls > li { padding: 4px 0 4px 12px; }
 ul.calls dl.fields { margin-left: 140px; }
 ul.calls > li.failed { background: var(--bad-bg); }
-.call { display: grid; grid-template-columns: 64px 64px minmax(0, 1fr) auto; gap: 10px; align-items: baseline; }
+.call { display: grid; grid-template-columns: 64px 64px minmax(0, 1fr) auto auto; gap: 10px; align-items: baseline; }
 dl.fields { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 2px 12px; margin: 6px 0 2px 244px; font-size: 12.5px; }
 dl.fields dt { color: var(--muted); font-family: ui-monospace, Menlo, Consolas, monospace; }
 dl.fields dd { margin: 0; font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }

@@ -1,4 +1,5 @@
 import type { CustomerTimeline } from "../model/customer-timeline.ts";
+import { LAST_SEEN_TOLERANCE, lastSeenOf } from "../model/last-seen.ts";
 import { formatInZone, type Zone } from "../model/time-zone.ts";
 import { Layout, Notice } from "./layout.tsx";
 import { Time } from "./time.tsx";
@@ -27,6 +28,7 @@ export function CustomerPage(props: { timeline: CustomerTimeline; zone: Zone }) 
         const day = formatInZone(session.first_seen, zone).slice(0, 10);
         const previous = timeline.sessions[i - 1];
         const newDay = !previous || formatInZone(previous.session.first_seen, zone).slice(0, 10) !== day;
+        const lastSeen = lastSeenOf(session, visit);
         return (
           <>
             {newDay ? <h2>{day}</h2> : null}
@@ -37,7 +39,8 @@ export function CustomerPage(props: { timeline: CustomerTimeline; zone: Zone }) 
                   session {session.id.slice(0, 12)}…
                 </a>
                 <span class="muted">
-                  <Time at={session.first_seen} zone={zone} /> → <Time at={session.last_seen} zone={zone} />
+                  <Time at={session.first_seen} zone={zone} /> → <Time at={lastSeen.at} zone={zone} />
+                  {lastSeen.exact ? null : ` (${LAST_SEEN_TOLERANCE})`}
                 </span>
                 <span class={`badge ${session.error_count > 0 ? "bad" : ""}`}>
                   {session.error_count} errors

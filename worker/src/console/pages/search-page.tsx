@@ -1,4 +1,5 @@
 import { DEVICES } from "../../api/session-search.ts";
+import { LAST_SEEN_TOLERANCE } from "../model/last-seen.ts";
 import type { SessionRow } from "../../store/rows.ts";
 import { deviceLabel } from "../model/device-label.ts";
 import { searchHref, type SearchForm } from "../model/search-form.ts";
@@ -161,7 +162,9 @@ function Results(props: { form: SearchForm; zone: Zone; results: SearchResults }
             <tr>
               <th>Session</th>
               <th>First seen</th>
-              <th>Last seen</th>
+              <th title="Stored once a minute per session: up to a minute early. The session page shows the exact time.">
+                Last seen ({LAST_SEEN_TOLERANCE})
+              </th>
               <th class="num">Page views</th>
               <th class="num">Exchanges</th>
               <th class="num">Errors</th>

@@ -1,6 +1,7 @@
 import type { SessionRow } from "../../store/rows.ts";
 import { deviceLabel } from "../model/device-label.ts";
 import { formatDuration } from "../model/duration.ts";
+import { LAST_SEEN_TOLERANCE, lastSeenOf } from "../model/last-seen.ts";
 import type { SessionTimeline } from "../model/timeline.ts";
 import type { Zone } from "../model/time-zone.ts";
 import { Layout, Notice } from "./layout.tsx";
@@ -47,6 +48,7 @@ export function SessionPage(props: {
 
 export function SessionFacts(props: { session: SessionRow; timeline: SessionTimeline; zone: Zone }) {
   const { session, timeline, zone } = props;
+  const lastSeen = lastSeenOf(session, timeline);
   const duration =
     timeline.startedAt !== null && timeline.endedAt !== null ? timeline.endedAt - timeline.startedAt : null;
   return (
@@ -56,8 +58,8 @@ export function SessionFacts(props: { session: SessionRow; timeline: SessionTime
         <Time at={session.first_seen} zone={zone} stacked />
       </div>
       <div>
-        <b>Last seen</b>
-        <Time at={session.last_seen} zone={zone} stacked />
+        <b>Last seen{lastSeen.exact ? "" : ` (${LAST_SEEN_TOLERANCE})`}</b>
+        <Time at={lastSeen.at} zone={zone} stacked />
       </div>
       <div>
         <b>Duration</b>

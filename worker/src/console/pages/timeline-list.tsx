@@ -19,7 +19,15 @@ export function TimelineList(props: { timeline: SessionTimeline; zone: Zone }) {
     <ol class="pages">
       {lead.calls.length > 0 || lead.assets.count > 0 ? (
         <li>
-          <div class="muted">Before the first page view</div>
+          {timeline.pageViews.length > 0 ? (
+            <div class="muted">Before the first page view</div>
+          ) : (
+            <div class="muted">
+              No page views: this client never navigated to a page (curl, a native app or an API client send
+              no <span class="mono">Sec-Fetch-Dest: document</span> or HTML <span class="mono">Accept</span>),
+              so there is no page to replay. Its calls are listed in order, each with its stored bodies.
+            </div>
+          )}
           <Calls calls={lead.calls} assets={lead.assets} zone={zone} />
         </li>
       ) : null}
@@ -78,6 +86,7 @@ function Calls(props: { calls: Call[]; assets: PageView["assets"]; zone: Zone })
               <Status status={call.status} error={call.error} />{" "}
               <span class="muted small">{formatDuration(call.durationMs)}</span>
             </span>
+            <BodyLinks exchange={call} />
           </div>
           <Submitted exchange={call} />
         </li>
@@ -89,6 +98,19 @@ function Calls(props: { calls: Call[]; assets: PageView["assets"]; zone: Zone })
         </li>
       ) : null}
     </ul>
+  );
+}
+
+/** The stored bodies, served by the read API (which takes the console cookie) as a sandboxed document. */
+function BodyLinks(props: { exchange: Pick<Call, "id" | "stored"> }) {
+  const { id, stored } = props.exchange;
+  const href = (part: "request" | "response") => `/__verbatim/api/exchanges/${id}/body?part=${part}`;
+  return (
+    <span class="small">
+      {stored.request ? <a href={href("request")}>request body</a> : null}
+      {stored.request && stored.response ? " · " : null}
+      {stored.response ? <a href={href("response")}>response body</a> : null}
+    </span>
   );
 }
 
