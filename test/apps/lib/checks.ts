@@ -4,7 +4,7 @@ import { expect } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { readBack, replayInfo, type ArchivedExchange } from "./archive.ts";
 import { compareWithArchive, readHar, type Capture } from "./har.ts";
-import { compareShots, pairViews } from "./replay-check.ts";
+import { compareShots, pairViews, STAND_IN } from "./replay-check.ts";
 import type { AppFigures } from "./results.ts";
 import { setClockTo, settle, shoot } from "./screens.ts";
 import { needles, type Secret } from "./secrets.ts";
@@ -115,7 +115,7 @@ export async function checkInAppReplay(
     const comparison = await compareShots(
       run.app,
       want,
-      await shoot(page, want.label, interaction.maskedValues),
+      await shoot(page, want.label, interaction.maskedValues, STAND_IN),
     );
     run.figures.replay_origin_requests = stack.origin.requests().length;
     expect(calls.length, "the interaction made calls in the replay").toBeGreaterThan(0);

@@ -47,7 +47,7 @@ export async function readHar(path: string): Promise<HarEntry[]> {
  * Stand-ins the masker writes into stored URLs: `[REDACTED]`, `[hash:…]` and other `[kind:…]` tokens, and
  * truncated card numbers (`XXXXXXXXXXXX1234`, PCI DSS 3.4.1: at most the last four digits kept).
  */
-const MASK_TOKEN = /\[[A-Za-z][A-Za-z0-9_-]*(?::[^\]]*)?\]|[X*\u2022]{4,}/g;
+export const MASK_TOKEN = /\[[A-Za-z][A-Za-z0-9_-]*(?::[^\]]*)?\]|[X*\u2022]{4,}/g;
 
 function decode(part: string): string {
   try {

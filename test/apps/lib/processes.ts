@@ -18,7 +18,9 @@ export type AppProcess = { child: ChildProcess; output: () => string; stop: () =
 
 /**
  * Starts a server process and waits until `readyUrl` answers (any status below 500). Its output is kept
- * (the last 64 KiB) for error messages; `stop` ends this process only, by its pid.
+ * (the last 64 KiB) for error messages. The process leads a process group of its own, and `stop` signals
+ * that group by its id: PHP's built-in server with PHP_CLI_SERVER_WORKERS forks workers that outlive a
+ * parent killed alone.
  */
 export async function startProcess(
   command: string,
@@ -29,7 +31,19 @@ export async function startProcess(
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
+  const group = child.pid;
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (group !== undefined) process.kill(-group, name);
+    } catch {
+      // already gone
+    }
+  };
+  // If the test process ends without stopping it (a crash), do not leave the server running.
+  const onExit = () => signal("SIGKILL");
+  process.once("exit", onExit);
   let log = "";
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString("utf8")).slice(-65_536);
@@ -44,12 +58,13 @@ export async function startProcess(
     }),
   );
   const stop = async () => {
-    if (!exited) child.kill("SIGTERM");
-    const timer = setTimeout(() => {
-      if (!exited) child.kill("SIGKILL");
-    }, 5_000);
+    process.removeListener("exit", onExit);
+    signal("SIGTERM");
+    const timer = setTimeout(() => signal("SIGKILL"), 5_000);
     await exit;
     clearTimeout(timer);
+    // Workers may still be finishing after their parent: end the rest of the group.
+    signal("SIGKILL");
   };
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {

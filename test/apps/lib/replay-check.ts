@@ -2,11 +2,15 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page, Response } from "playwright-core";
-import { comparePngs } from "../../browser/pixels.ts";
+import { PNG } from "pngjs";
+import { comparePngs, type Box } from "../../browser/pixels.ts";
 import { replayInfo, type ArchivedExchange } from "./archive.ts";
-import { sameAfterMasking } from "./har.ts";
+import { MASK_TOKEN, sameAfterMasking } from "./har.ts";
 import { setClockTo, shoot, type Shot } from "./screens.ts";
 import { VIEWPORT, type LiveView, type Stack } from "./stack.ts";
+
+/** A masker's stand-in shown on a replayed page (one at a time: no global flag, so `test` keeps no state). */
+export const STAND_IN = new RegExp(MASK_TOKEN.source);
 
 /** Where differing screenshots are written (recorded, replayed, diff), to look at after a failure. */
 export const ARTIFACTS = join(tmpdir(), "verbatim-apps-e2e");
@@ -35,23 +39,43 @@ function firstResponse(response: Response | null): Promise<Response | null> {
   return request.response();
 }
 
-/** Compares a live screenshot with the replay's: differing pixels are allowed only inside masked boxes. */
+/**
+ * Compares a live screenshot with the replay's: differing pixels are allowed only inside masked boxes, those
+ * of the live page (where a secret or the login showed) and of the replay (where a stand-in shows).
+ */
 export async function compareShots(app: string, live: Shot, replayed: Shot): Promise<Comparison> {
+  const allowed = [...live.masked, ...replayed.masked];
   let result;
   try {
-    result = comparePngs(live.png, replayed.png, live.masked);
+    result = comparePngs(live.png, replayed.png, allowed);
   } catch (error) {
     result = null;
     await saveArtifacts(app, live.label, live, replayed, null);
     return { label: live.label, differing: -1, outside: -1, problem: String(error) };
   }
   if (result.outside > 0) await saveArtifacts(app, live.label, live, replayed, result.diff);
+  const where = result.outside > 0 ? outsideRegion(live.png, replayed.png, allowed) : "";
   return {
     label: live.label,
     differing: result.differing,
     outside: result.outside,
-    problem: result.outside > 0 ? `${result.outside} differing pixels outside masked spans` : null,
+    problem: result.outside > 0 ? `${result.outside} differing pixels outside masked spans, ${where}` : null,
   };
+}
+
+/** Where the unexplained differences are: their bounding box, so a report can point at it. */
+function outsideRegion(a: Buffer, b: Buffer, allowed: readonly Box[]): string {
+  const one = PNG.sync.read(a);
+  const two = PNG.sync.read(b);
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -1, -1];
+  for (let y = 0; y < one.height; y++)
+    for (let x = 0; x < one.width; x++) {
+      const i = (y * one.width + x) * 4;
+      if (one.data.readUInt32BE(i) === two.data.readUInt32BE(i)) continue;
+      if (allowed.some((k) => x >= k.x && x < k.x + k.width && y >= k.y && y < k.y + k.height)) continue;
+      [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+    }
+  return `within x ${x0}–${x1}, y ${y0}–${y1}`;
 }
 
 async function saveArtifacts(app: string, label: string, a: Shot, b: Shot, diff: Buffer | null) {
@@ -120,7 +144,9 @@ export async function replayEveryPageView(
       result.servedBy = first ? ((await first.headerValue("x-verbatim-exchange")) ?? null) : null;
       const want = view?.shots[0];
       if (want)
-        result.comparisons.push(await compareShots(app, want, await shoot(page, want.label, maskedValues)));
+        result.comparisons.push(
+          await compareShots(app, want, await shoot(page, want.label, maskedValues, STAND_IN)),
+        );
     } catch (error) {
       result.problem = error instanceof Error ? error.message : String(error);
     }

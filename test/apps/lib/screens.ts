@@ -15,13 +15,14 @@ export type Shot = {
 };
 
 /** Browser-side code is passed as a string: these files are type-checked without the DOM library. */
-const FIND_MASKED = `(values) => {
+const FIND_MASKED = `(values, standIn) => {
   const boxes = [];
+  const pattern = standIn === null ? null : new RegExp(standIn);
   const add = (r) => {
     if (r.width > 0 && r.height > 0)
       boxes.push({ x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height });
   };
-  const shows = (text) => values.some((v) => text.includes(v));
+  const shows = (text) => values.some((v) => text.includes(v)) || (pattern !== null && pattern.test(text));
   for (const el of document.querySelectorAll("input, textarea, select")) {
     if (el.type === "password" || shows(el.value ?? "")) add(el.getBoundingClientRect());
   }
@@ -37,16 +38,34 @@ const FIND_MASKED = `(values) => {
   return boxes;
 }`;
 
-/** Waits for the page to be still: loaded, fonts ready, no request in flight for a moment. */
+/** Browser-side: every image decoded (or failed), then two animation frames so that it is painted. */
+const IMAGES_PAINTED = `Promise.all([...document.images].map((img) => img.decode().catch(() => undefined)))
+  .then(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(undefined)))))`;
+/** Lazy images below the fold never load: give up waiting for them after a while. */
+const AT_MOST_5S = (script: string) =>
+  `Promise.race([${script}, new Promise((done) => setTimeout(done, 5000))])`;
+
+/** Waits for the page to be still: loaded, no request in flight for a moment, fonts and images painted. */
 export async function settle(page: Page): Promise<void> {
   await page.waitForLoadState("load");
   await page.waitForLoadState("networkidle");
   await page.evaluate("document.fonts.ready.then(() => undefined)");
+  await page.evaluate(AT_MOST_5S(IMAGES_PAINTED));
 }
 
-export async function shoot(page: Page, label: string, maskedValues: readonly string[]): Promise<Shot> {
+/**
+ * Settles and takes a full-page screenshot with the boxes of what masking may change: elements showing one of
+ * `maskedValues` (live), or a masker's stand-in matching `standIn` (in a replay: `[REDACTED]`, `XXXX…1234`).
+ */
+export async function shoot(
+  page: Page,
+  label: string,
+  maskedValues: readonly string[],
+  standIn: RegExp | null = null,
+): Promise<Shot> {
   await settle(page);
-  const masked = (await page.evaluate(`(${FIND_MASKED})(${JSON.stringify(maskedValues)})`)) as Box[];
+  const args = `${JSON.stringify(maskedValues)}, ${JSON.stringify(standIn?.source ?? null)}`;
+  const masked = (await page.evaluate(`(${FIND_MASKED})(${args})`)) as Box[];
   const at = Date.now();
   return {
     label,
@@ -64,4 +83,6 @@ export async function shoot(page: Page, label: string, maskedValues: readonly st
  */
 export async function setClockTo(page: Page, shot: Shot): Promise<void> {
   await page.clock.install({ time: shot.at });
+  // install() leaves the fake clock paused: let it run, so timers and debounced handlers fire as live.
+  await page.clock.resume();
 }
