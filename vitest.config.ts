@@ -30,7 +30,7 @@ export default defineConfig({
   resolve: { alias: { "verbatim-policy": resolve(policyPath) } },
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/browser/**"],
+    exclude: ["test/browser/**", "test/node/**", "test/apps/**"],
     globalSetup: ["./test/setup/global-setup.ts"],
     setupFiles: ["./test/setup/apply-migrations.ts", "./test/setup/quiet-logs.ts"],
     testTimeout: 30_000,
