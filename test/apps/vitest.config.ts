@@ -7,7 +7,7 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
-    include: ["test/apps/**/*.e2e.test.ts"],
+    include: ["test/apps/**/*.test.ts"],
     environment: "node",
     testTimeout: 180_000,
     hookTimeout: 300_000,

@@ -6,6 +6,7 @@ import { decodeBody } from "../snapshot/decode-body.ts";
 import { sha256Hex } from "../snapshot/record-hash.ts";
 import { noteClientFault, noteFailure, type FailureSink } from "./health-counters.ts";
 import { safePrefix } from "./safe-prefix.ts";
+import type { DeclaredForm } from "../mask/forms.ts";
 
 /**
  * One body (request or response) taken from the wire to storable bytes: capture → decode → mask → digest.
@@ -50,6 +51,10 @@ export async function readBodyPart(input: {
   ctx: MaskContext;
   exchangeId: string;
   sink: FailureSink | null;
+  /** The form a request body was posted from (learned-forms.ts), looked up once the body is known to be one. */
+  formFor?: (body: Uint8Array) => Promise<DeclaredForm | null>;
+  /** Told the forms an HTML body declared as soon as it is masked: the visitor may post one a second later. */
+  onForms?: (forms: DeclaredForm[]) => void;
 }): Promise<BodyPart> {
   const { source, side, contentType, contentEncoding, declaredLength, cap, ctx, exchangeId, sink } = input;
   const fromClient = side === "request";
@@ -89,9 +94,22 @@ export async function readBodyPart(input: {
   const cls = classify(contentType);
   const complete = !body.truncated && !captured.error;
   const plain = complete ? body.bytes : safePrefix(body.bytes, cls, /svg|xml/i.test(contentType ?? ""));
+  let declared: DeclaredForm | null = null;
+  try {
+    declared = input.formFor ? await input.formFor(plain) : null;
+  } catch (error) {
+    // Fail closed: without the form, a password posted as `p` would be stored as typed.
+    await noteFailure("d1", error, exchangeId, sink);
+    return {
+      ...NO_BODY,
+      size: body.size,
+      note: ["form_lookup_failed", ...notes].join(","),
+      streamError: captured.error,
+    };
+  }
   let masked: Uint8Array;
   try {
-    masked = await seal(maskBody(plain, contentType, ctx), ctx);
+    masked = await seal(maskDeclared(plain, contentType, ctx, declared, input.onForms), ctx);
   } catch (error) {
     // A policy that says "store no body for this URL" is not a failure.
     const byPolicy = error instanceof MaskError && error.reason.startsWith("redacted_by_policy");
@@ -114,6 +132,29 @@ export async function readBodyPart(input: {
     note: notes.length > 0 ? notes.join(",") : null,
     streamError: captured.error,
   };
+}
+
+/**
+ * Masks with the declared form in force for this body only: the request and response of an exchange share
+ * one context and are masked concurrently, but each maskBody call runs to completion, so setting the form
+ * around it (and slicing the forms it learned) cannot leak into the other body.
+ */
+function maskDeclared(
+  plain: Uint8Array,
+  contentType: string | null,
+  ctx: MaskContext,
+  declared: DeclaredForm | null,
+  onForms: ((forms: DeclaredForm[]) => void) | undefined,
+): Uint8Array {
+  const learnedBefore = ctx.learnedForms.length;
+  ctx.declaredForm = declared;
+  try {
+    return maskBody(plain, contentType, ctx);
+  } finally {
+    ctx.declaredForm = null;
+    const learned = ctx.learnedForms.slice(learnedBefore);
+    if (onForms && learned.length > 0) onForms(learned);
+  }
 }
 
 /** Replaces `encrypt` placeholders with ciphertext; a placeholder left behind means the body is not stored. */

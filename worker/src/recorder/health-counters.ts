@@ -23,6 +23,13 @@ export const counters = {
   bodiesTruncated: 0,
   d1RowsWritten: 0,
   r2Puts: 0,
+  /**
+   * Form bodies posted to an action whose form no page has declared (learned_forms): masked by field
+   * names and value rules only. Not a failure: an API called by script, or a form on a page not yet seen.
+   */
+  formsUnseen: 0,
+  /** learned_forms rows written: a form seen for the first time, or declaring fields not known before. */
+  formsLearned: 0,
   failures: { capture: 0, decode: 0, mask: 0, r2: 0, d1: 0, session: 0, config: 0 } satisfies Record<
     FailureStage,
     number

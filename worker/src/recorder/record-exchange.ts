@@ -14,6 +14,7 @@ import { utcDay } from "../snapshot/ids.ts";
 import { recordHash } from "../snapshot/record-hash.ts";
 import type { ArchiveIndex } from "../store/archive-index.ts";
 import type { BlobStore } from "../store/blob-store.ts";
+import type { FormStore } from "../store/form-store.ts";
 import type { BlobRow, ExchangeRow } from "../store/rows.ts";
 import { readBodyPart } from "./body-part.ts";
 import { rememberBlobs, storeBody } from "./store-body.ts";
@@ -22,8 +23,9 @@ import { isPageView } from "./page-view.ts";
 import type { PendingExchange } from "./pending-exchange.ts";
 import { Lru } from "../util/lru.ts";
 import { rememberSessionKeys, resolveSession } from "./resolve-session.ts";
+import { learnForms, postedForm } from "./learned-forms.ts";
 
-export type RecorderStores = { blobs: BlobStore; index: ArchiveIndex };
+export type RecorderStores = { blobs: BlobStore; index: ArchiveIndex; forms: FormStore };
 
 /**
  * The background half of an exchange, run under `ctx.waitUntil`: snapshot → mask → store. It never throws
@@ -48,6 +50,9 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
   const { request, response } = pending;
   const ctx = recorderMaskContext(config.secret, request.url);
   const responseType = response.headers.get("content-type");
+  const requestType = request.headers.get("content-type");
+  // Forms a served page declares are learned as soon as it is masked; D1 is written in the background.
+  let learning: Promise<void> = Promise.resolve();
   const [requestBody, responseBody] = await Promise.all([
     readBodyPart({
       source: request.body,
@@ -59,6 +64,13 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
       ctx,
       exchangeId: pending.id,
       sink,
+      formFor: (body) =>
+        postedForm(
+          { method: request.method, url: request.url, contentType: requestType },
+          body,
+          ctx,
+          stores.forms,
+        ),
     }),
     readBodyPart({
       source: response.body,
@@ -70,8 +82,14 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
       ctx,
       exchangeId: pending.id,
       sink,
+      onForms: (forms) => {
+        learning = learnForms(forms, stores.forms, Date.now(), (error) =>
+          noteFailure("d1", error, pending.id, sink),
+        );
+      },
     }),
   ]);
+  await learning;
   const finishedAt = Date.now();
 
   const blobs: BlobRow[] = [];
