@@ -26,7 +26,7 @@ const quietEnv = {
   X_LOCAL_OBSERVABILITY: "false",
 };
 const children: ChildProcess[] = [];
-// wrangler's own launcher, run directly rather than through npx, so that a SIGTERM reaches it (it passes
+// wrangler's own launcher, run directly rather than through npx, so that a signal reaches it (it passes
 // signals on to wrangler and workerd; npx does not).
 const WRANGLER = join("node_modules", "wrangler", "bin", "wrangler.js");
 
@@ -50,7 +50,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = quietEnv)
 async function stopAll(code: number): Promise<never> {
   const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
   const exited = running.map((child) => new Promise((resolve) => child.once("exit", resolve)));
-  for (const child of running) child.kill("SIGTERM");
+  // SIGINT, as Ctrl-C in a terminal sends: wrangler then shuts workerd and its esbuild service down in order.
+  for (const child of running) child.kill("SIGINT");
   await Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, 10_000))]);
   clearTraces();
   process.exit(code);

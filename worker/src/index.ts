@@ -10,6 +10,7 @@ import { proxyVisit } from "./proxy/proxy-visit.ts";
 import { counters } from "./recorder/health-counters.ts";
 import { ArchiveIndex } from "./store/archive-index.ts";
 import { R2BlobStore } from "./store/blob-store.ts";
+import { FormStore } from "./store/form-store.ts";
 import { RECORDER_PREFIX } from "./recorder-paths.ts";
 import { handleReplay, isReplayRequest } from "./replay/index.ts";
 
@@ -38,7 +39,11 @@ app.all("*", (c) => {
   return proxyVisit(c.req.raw, {
     config,
     ctx: c.executionCtx as ExecutionContext,
-    stores: { blobs: new R2BlobStore(c.env.BLOBS), index: new ArchiveIndex(c.env.DB) },
+    stores: {
+      blobs: new R2BlobStore(c.env.BLOBS),
+      index: new ArchiveIndex(c.env.DB),
+      forms: new FormStore(c.env.DB),
+    },
   });
 });
 

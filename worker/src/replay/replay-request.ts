@@ -1,3 +1,4 @@
+import type { DeclaredForm } from "../mask/forms.ts";
 import { maskBody, maskUrl, recorderMaskContext } from "../mask/index.ts";
 import { sha256Hex } from "../snapshot/record-hash.ts";
 
@@ -31,13 +32,18 @@ export async function maskReplayRequest(input: {
   body: Uint8Array | null;
   contentType: string | null;
   secret: string;
+  /** The form the body was posted from, looked up as the recorder looks it up (recorder/learned-forms.ts). */
+  declaredForm: DeclaredForm | null;
 }): Promise<MaskedRequest> {
   const masked = maskUrl(input.url, recorderMaskContext(input.secret, input.url), "url");
   const url = comparableUrl(masked);
   const sealed = url !== masked;
   if (input.body === null || input.body.byteLength === 0) return { url, bodyDigest: null, sealed };
   try {
-    const body = maskBody(input.body, input.contentType, recorderMaskContext(input.secret, input.url));
+    const ctx = recorderMaskContext(input.secret, input.url);
+    // The recorder masked the posted form by what its page declared: a password typed again compares equal.
+    ctx.declaredForm = input.declaredForm;
+    const body = maskBody(input.body, input.contentType, ctx);
     return { url, bodyDigest: await sha256Hex(body), sealed };
   } catch {
     // The recorder stored no body it could not mask, so nothing can match it exactly either.

@@ -31,4 +31,8 @@ export class Lru<K, V> {
   delete(key: K): void {
     this.#map.delete(key);
   }
+
+  clear(): void {
+    this.#map.clear();
+  }
 }
