@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: builds the Worker once, starts the demo shop and Miniflare instances of the bundle, runs
  * the benchmarks and writes bench/results.json + docs/benchmarks.md (see report.ts).
- *   node bench/run.ts [proxy] [storage] [replay] [mask] [capture]   run only these (default: all; cost comes with storage)
+ *   node bench/run.ts [proxy] [storage] [replay] [mask] [mask-corpus] [capture]
+ *                                          run only these (default: all; cost comes with storage)
  *   BENCH_ROUNDS, BENCH_SECONDS            proxy rounds per phase (3) and seconds per round (10)
  */
 import { readFile, rm, mkdir } from "node:fs/promises";
@@ -15,9 +16,10 @@ import { startShop } from "./lib/shop.ts";
 import { buildWorker, wranglerVersion } from "./lib/worker-build.ts";
 import { readWorkerConfig } from "./lib/wrangler-config.ts";
 import { runProxyBench } from "./proxy.ts";
+import { mergeMaskSection, runMaskCorpusBench } from "./mask/corpus.ts";
 import { runMaskBench } from "./mask/run-mask.ts";
 import { runReplayBench } from "./replay.ts";
-import { machineSection, writeReport, type Results } from "./report.ts";
+import { machineSection, readResults, writeReport, type Results } from "./report.ts";
 import { runStorageBench } from "./storage.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -107,8 +109,14 @@ try {
     });
     await stop(recorder);
   });
+  // Throughput and the corpus share the `mask` section; each keeps the other's last figures when run alone.
   await attempt("mask", async () => {
-    sections["mask"] = await runMaskBench(root, work, log);
+    const previous = (await readResults(root))["mask"];
+    sections["mask"] = mergeMaskSection(await runMaskBench(root, work, log), previous);
+  });
+  await attempt("mask-corpus", async () => {
+    const throughput = sections["mask"] ?? (await readResults(root))["mask"];
+    sections["mask"] = mergeMaskSection(throughput, await runMaskCorpusBench(root, log));
   });
   await attempt("capture", async () => {
     sections["capture"] = await runCaptureBench(root, work, log);
