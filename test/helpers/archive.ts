@@ -58,6 +58,7 @@ export async function everythingStored(): Promise<string> {
     "exchange_log",
     "recorder_failures",
     "replay_events",
+    "learned_forms",
   ]) {
     const { results } = await env.DB.prepare(`SELECT * FROM ${table}`).all();
     parts.push(JSON.stringify(results));

@@ -138,6 +138,21 @@ const ROUTES: Record<string, Route> = {
     res.writeHead(302, { location: "/latin1?token=abc123secret" });
     res.end();
   },
+  "/sign-in": (_req, res, url) => {
+    // A login form whose password field has a name no rule knows (`p`, as DokuWiki's): only its type says so.
+    // `?action=` picks the action, so each test can have a form no other test taught the recorder.
+    const action = url.searchParams.get("action") ?? "/login";
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(
+      `<!doctype html><html><body><form method="post" action="${action}">` +
+        '<input name="u"><input type="password" name="p"><button>Log in</button></form></body></html>',
+    );
+  },
+  "/accept": (_req, res) => {
+    // Takes any post and says nothing back: what is stored of the exchange is the request alone.
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.end("ok");
+  },
 };
 
 export function startEdgeOrigin(port = 0): Promise<{ server: Server; url: string }> {

@@ -1,8 +1,12 @@
 import { loadConfig, type Config } from "../config/config.ts";
+import type { DeclaredForm } from "../mask/forms.ts";
+import { recorderMaskContext } from "../mask/index.ts";
+import { declaredFormFor, postsForm } from "../recorder/learned-forms.ts";
 import type { Env } from "../env.ts";
 import { errorKind, log } from "../log/log.ts";
 import { ArchiveReader } from "../store/archive-reader.ts";
 import { R2BlobStore } from "../store/blob-store.ts";
+import { FormStore } from "../store/form-store.ts";
 import { ReplayReader } from "../store/replay-reader.ts";
 import { consoleOrigins, CSP_REPORT_PATH } from "./csp.ts";
 import { blockedEvents } from "./csp-report.ts";
@@ -24,6 +28,26 @@ function replayConfig(env: Env): Config | null {
   const loaded = loadConfig(env);
   const config = loaded.ok ? loaded.config : loaded.passThrough;
   return config && config.secret !== "" ? config : null;
+}
+
+/**
+ * The form a replayed post came from, found as the recorder found it, so the masked body compares with the
+ * recorded one. A failed lookup only makes the match inexact (method and URL), so it is not an error here.
+ */
+async function replayedForm(
+  method: string,
+  url: string,
+  body: Uint8Array | null,
+  contentType: string | null,
+  secret: string,
+  db: D1Database,
+): Promise<DeclaredForm | null> {
+  if (body === null || !postsForm(method, body, contentType)) return null;
+  try {
+    return await declaredFormFor(method, url, recorderMaskContext(secret, url), new FormStore(db));
+  } catch {
+    return null;
+  }
 }
 
 /** Whether a request is for a replay origin: those are answered from the archive only, never proxied. */
@@ -147,11 +171,14 @@ async function replay(
   }
 
   const body = METHODS_WITHOUT_BODY.has(request.method) ? null : new Uint8Array(await request.arrayBuffer());
+  const siteUrl = site.origin + url.pathname + url.search;
+  const contentType = request.headers.get("content-type");
   const masked = await maskReplayRequest({
-    url: site.origin + url.pathname + url.search,
+    url: siteUrl,
     body,
-    contentType: request.headers.get("content-type"),
+    contentType,
     secret: config.secret,
+    declaredForm: await replayedForm(request.method, siteUrl, body, contentType, config.secret, env.DB),
   });
   const wanted = { method: request.method, url: masked.url, bodyDigest: masked.bodyDigest, navigation };
   // Loading the page view itself (the common case) needs no other row: one D1 query fewer.

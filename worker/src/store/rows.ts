@@ -57,3 +57,14 @@ export type ExchangeRow = {
 export type SessionKeyRow = { key_hash: string; session_id: string; cookie_name: string; first_seen: number };
 
 export type SessionCustomerRow = { customer_token: string; session_id: string; first_seen: number };
+
+/** `fields` is JSON written by FormStore and validated when read back (see store/declared-fields.ts). */
+export type LearnedFormRow = {
+  form_key: string;
+  method: string;
+  path: string;
+  fields: string;
+  fields_hash: string;
+  first_seen: number;
+  updated_at: number;
+};
