@@ -28,6 +28,31 @@ export function noise(size: number, seed = 1): Buffer {
   return out;
 }
 
+/**
+ * A page whose scripts and stylesheet carry Subresource Integrity hashes of the bytes served here. One
+ * script holds a card number in a string literal: the recorder masks it, so its stored bytes no longer
+ * match the hash and replay must drop that `integrity` attribute (and keep the others).
+ */
+export const SRI_ASSETS = {
+  "/sri/plain.js": { type: "text/javascript", body: 'document.title = "plain script ran";\n' },
+  "/sri/card.js": {
+    type: "text/javascript",
+    body: 'var card = "4111111111111111";\nwindow.cardScript = card;\n',
+  },
+  "/sri/plain.css": { type: "text/css", body: "body { color: #123456 }\n" },
+} as const;
+
+export function sriHash(algorithm: "sha256" | "sha384" | "sha512", body: string): string {
+  return `${algorithm}-${createHash(algorithm).update(body).digest("base64")}`;
+}
+
+export const SRI_PAGE =
+  "<!doctype html><html><head>" +
+  `<link rel=stylesheet href=/sri/plain.css integrity=${sriHash("sha256", SRI_ASSETS["/sri/plain.css"].body)}>` +
+  `<script src="/sri/plain.js" integrity="${sriHash("sha384", SRI_ASSETS["/sri/plain.js"].body)}" crossorigin="anonymous"></script>` +
+  `<script src="/sri/card.js" integrity="${sriHash("sha384", SRI_ASSETS["/sri/card.js"].body)}" crossorigin="anonymous"></script>` +
+  "</head><body><p>Scripts with integrity</p></body></html>";
+
 const ROUTES: Record<string, Route> = {
   "/latin1": (_req, res) => {
     res.writeHead(200, { "content-type": "text/html; charset=iso-8859-1" });
@@ -153,6 +178,19 @@ const ROUTES: Record<string, Route> = {
     res.writeHead(200, { "content-type": "text/plain" });
     res.end("ok");
   },
+  "/sri": (_req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(SRI_PAGE);
+  },
+  ...Object.fromEntries(
+    Object.entries(SRI_ASSETS).map(([path, asset]): [string, Route] => [
+      path,
+      (_req, res) => {
+        res.writeHead(200, { "content-type": asset.type, "cache-control": "max-age=3600" });
+        res.end(asset.body);
+      },
+    ]),
+  ),
 };
 
 export function startEdgeOrigin(port = 0): Promise<{ server: Server; url: string }> {

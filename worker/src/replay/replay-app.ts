@@ -8,6 +8,7 @@ import { ArchiveReader } from "../store/archive-reader.ts";
 import { R2BlobStore } from "../store/blob-store.ts";
 import { FormStore } from "../store/form-store.ts";
 import { ReplayReader } from "../store/replay-reader.ts";
+import { archivedSubresources } from "./archived-subresource.ts";
 import { consoleOrigins, CSP_REPORT_PATH } from "./csp.ts";
 import { blockedEvents } from "./csp-report.ts";
 import { replayOnlyHeaders } from "./replay-headers.ts";
@@ -145,12 +146,14 @@ async function replay(
   const site = siteOriginOf(pageView.url);
   const frameAncestors = consoleOrigins(site.origin, url, config.replayHost);
   const back = new URL(pageView.url).pathname + new URL(pageView.url).search;
+  const blobs = new R2BlobStore(env.BLOBS);
   const rctx: ResponseContext = {
     request,
     navigation,
     site,
     frameAncestors,
-    blobs: new R2BlobStore(env.BLOBS),
+    blobs,
+    subresources: archivedSubresources({ reader, blobs, pageView, secret: config.secret, site }),
   };
 
   if (url.pathname === CSP_REPORT_PATH && request.method === "POST") {

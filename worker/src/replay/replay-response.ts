@@ -4,6 +4,7 @@ import type { ExchangeRow } from "../store/rows.ts";
 import { replayHeaders, replayOnlyHeaders } from "./replay-headers.ts";
 import { replayPageHtml, replayPageJson, replayPageText, type ReplayPage } from "./replay-pages.ts";
 import { rewriteBody } from "./rewrite-body.ts";
+import { withoutStaleIntegrity, type SubresourceLookup } from "./served-integrity.ts";
 import type { SiteOrigin } from "./site-origin.ts";
 
 /** Statuses whose responses carry no body (RFC 9110 §6.4.1); a Response with one would throw. */
@@ -25,6 +26,8 @@ export type ResponseContext = {
   site: SiteOrigin;
   frameAncestors: readonly string[];
   blobs: BlobStore;
+  /** Finds what a page's integrity-checked subresources would be served with; null: pages are sent as stored. */
+  subresources: SubresourceLookup | null;
 };
 
 type HeaderList = Array<[string, string]>;
@@ -57,8 +60,8 @@ export async function answerResponse(answer: Answer, ctx: ResponseContext): Prom
   const digest = bodyFrom.response_body_digest;
   let body: Uint8Array | null = null;
   if (!noBody && digest !== null) {
-    const bytes = await ctx.blobs.get(digest);
-    if (bytes === null) {
+    const bytes = await storedBody(ctx.blobs, digest);
+    if (bytes === "missing") {
       return pageResponse(
         ctx,
         {
@@ -70,8 +73,7 @@ export async function answerResponse(answer: Answer, ctx: ResponseContext): Prom
         "body-missing",
       );
     }
-    // The archive is evidence: a body that no longer hashes to its digest is never shown as the recording.
-    if ((await sha256Hex(bytes)) !== digest) {
+    if (bytes === "corrupt") {
       return pageResponse(
         ctx,
         {
@@ -83,7 +85,10 @@ export async function answerResponse(answer: Answer, ctx: ResponseContext): Prom
         "integrity-failed",
       );
     }
-    body = rewriteBody(bytes, bodyFrom.content_type, ctx.site);
+    const page = ctx.subresources
+      ? await withoutStaleIntegrity(bytes, bodyFrom.content_type, row.url, ctx.site, ctx.subresources)
+      : bytes;
+    body = rewriteBody(page, bodyFrom.content_type, ctx.site);
     extra["x-verbatim-digest"] = digest;
   } else if (!noBody && bodyFrom.response_body_note !== null) {
     // The site sent a body the recorder did not keep (type not recorded, masking failed, storage failed).
@@ -117,6 +122,19 @@ export async function answerResponse(answer: Answer, ctx: ResponseContext): Prom
     extra,
   });
   return new Response(noBody ? null : body, { status: answer.status, headers });
+}
+
+/**
+ * A stored body, or why there is none to send. The archive is evidence: a body that no longer hashes to its
+ * digest is never shown as the recording.
+ */
+export async function storedBody(
+  blobs: BlobStore,
+  digest: string,
+): Promise<Uint8Array | "missing" | "corrupt"> {
+  const bytes = await blobs.get(digest);
+  if (bytes === null) return "missing";
+  return (await sha256Hex(bytes)) === digest ? bytes : "corrupt";
 }
 
 /** A page of replay's own (not recorded, bad request, ...), in the form the request asked for. */

@@ -6,6 +6,9 @@
 export type AttributeSpan = {
   /** Lower-cased, as the parser reports names. */
   name: string;
+  /** Offsets into the tag text of the whole attribute: its name up to the end of its value, quote included. */
+  start: number;
+  end: number;
   /** Offsets into the tag text; equal when the attribute has no value. */
   valueStart: number;
   valueEnd: number;
@@ -29,7 +32,7 @@ export function scanAttributes(tag: string): AttributeSpan[] {
     let look = at;
     while (look < tag.length && SPACE.test(tag.charAt(look))) look++;
     if (tag.charAt(look) !== "=") {
-      spans.push({ name, valueStart: at, valueEnd: at });
+      spans.push({ name, start: nameStart, end: at, valueStart: at, valueEnd: at });
       continue;
     }
     at = look + 1;
@@ -38,12 +41,13 @@ export function scanAttributes(tag: string): AttributeSpan[] {
     if (quote === '"' || quote === "'") {
       const close = tag.indexOf(quote, at + 1);
       const end = close < 0 ? tag.length : close;
-      spans.push({ name, valueStart: at + 1, valueEnd: end });
-      at = end + 1;
+      const valueStart = at + 1;
+      at = Math.min(end + 1, tag.length);
+      spans.push({ name, start: nameStart, end: at, valueStart, valueEnd: end });
     } else {
       const start = at;
       while (at < tag.length && !SPACE.test(tag.charAt(at)) && tag.charAt(at) !== ">") at++;
-      spans.push({ name, valueStart: start, valueEnd: at });
+      spans.push({ name, start: nameStart, end: at, valueStart: start, valueEnd: at });
     }
   }
 }
