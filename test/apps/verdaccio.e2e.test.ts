@@ -29,7 +29,9 @@ async function idle(page: Page): Promise<void> {
 
 /** Types into the search box; the app asks the search API as you type and lists what it finds. */
 async function search(page: Page, text: string): Promise<void> {
-  const answer = page.waitForResponse((r) => r.url().includes("/-/verdaccio/data/search/"));
+  const answer = page.waitForResponse((r) => r.url().includes("/-/verdaccio/data/search/"), {
+    timeout: 15_000,
+  });
   await page.fill("[data-testid=search-container] input", text);
   expect((await answer).status()).toBe(200);
   await idle(page);

@@ -4,7 +4,7 @@ import { expect } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { readBack, replayInfo, type ArchivedExchange } from "./archive.ts";
 import { compareWithArchive, readHar, type Capture } from "./har.ts";
-import { compareShots, pairViews, STAND_IN } from "./replay-check.ts";
+import { compareShots, pairViews, replayEvents, STAND_IN } from "./replay-check.ts";
 import type { AppFigures } from "./results.ts";
 import { setClockTo, settle, shoot } from "./screens.ts";
 import { needles, type Secret } from "./secrets.ts";
@@ -105,13 +105,24 @@ export async function checkInAppReplay(
         exchange: response.headers()["x-verbatim-exchange"] ?? null,
       });
   });
+  const failed: string[] = [];
+  page.on("requestfailed", (request) =>
+    failed.push(`${request.url()}: ${request.failure()?.errorText ?? "failed"}`),
+  );
   try {
     await setClockTo(page, want);
     await page.goto(replayUrl);
     await settle(page);
     stack.origin.reset();
     calls.length = 0;
-    await interaction.interact(page);
+    try {
+      await interaction.interact(page);
+    } catch (error) {
+      const events = await replayEvents(stack, pair[0].id);
+      throw new Error(
+        `"${interaction.label}" could not be repeated in the replay: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}; failed requests: ${failed.join(", ") || "none"}; replay events: ${events.join(", ") || "none"}`,
+      );
+    }
     const comparison = await compareShots(
       run.app,
       want,

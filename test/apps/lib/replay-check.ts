@@ -1,13 +1,13 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Page, Response } from "playwright-core";
+import { chromium, type Page, type Response } from "playwright-core";
 import { PNG } from "pngjs";
 import { comparePngs, type Box } from "../../browser/pixels.ts";
 import { replayInfo, type ArchivedExchange } from "./archive.ts";
 import { MASK_TOKEN, sameAfterMasking } from "./har.ts";
 import { setClockTo, shoot, type Shot } from "./screens.ts";
-import { VIEWPORT, type LiveView, type Stack } from "./stack.ts";
+import { CHROMIUM_ARGS, VIEWPORT, type LiveView, type Stack } from "./stack.ts";
 
 /** A masker's stand-in shown on a replayed page (one at a time: no global flag, so `test` keeps no state). */
 export const STAND_IN = new RegExp(MASK_TOKEN.source);
@@ -112,7 +112,11 @@ export async function replayEveryPageView(
   live: readonly LiveView[],
   maskedValues: readonly string[],
 ): Promise<ReplayResult[]> {
-  const context = await stack.browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  // A browser of its own, its page views opened in the order the customer saw them: Chromium's decoded-image
+  // cache is shared by a browser's contexts and changes how it antialiases around images drawn for the first
+  // time (seen as 1-2 colour levels on rounded corners), so the replay starts as fresh as the live visit did.
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
   const results: ReplayResult[] = [];
   for (const [pv, view] of pairViews(pageViews, live)) {
     const { replayUrl } = await replayInfo(stack.recorder, pv.id);
@@ -150,11 +154,22 @@ export async function replayEveryPageView(
     } catch (error) {
       result.problem = error instanceof Error ? error.message : String(error);
     }
+    result.unanswered.push(...(await replayEvents(stack, pv.id)));
     results.push(result);
     await page.close();
   }
-  await context.close();
+  await browser.close();
   return results;
+}
+
+/** What the replay itself listed for a page view: requests it blocked or never recorded (`replay_events`). */
+export async function replayEvents(stack: Stack, pageViewId: string): Promise<string[]> {
+  const db = await stack.recorder.mf.getD1Database("DB");
+  const { results } = await db
+    .prepare("SELECT kind, url FROM replay_events WHERE page_view_id = ?")
+    .bind(pageViewId)
+    .all<{ kind: string; url: string }>();
+  return results.map((e) => `${e.kind}: ${e.url}`);
 }
 
 /** One line per page view that did not replay as recorded. */
