@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Page, type Response } from "playwright-core";
 import { PNG } from "pngjs";
-import { comparePngs, type Box } from "../../browser/pixels.ts";
+import pixelmatch from "pixelmatch";
+import type { Box } from "../../browser/pixels.ts";
 import { replayInfo, type ArchivedExchange } from "./archive.ts";
 import { MASK_TOKEN, sameAfterMasking } from "./har.ts";
 import { setClockTo, shoot, type Shot } from "./screens.ts";
@@ -40,6 +41,35 @@ function firstResponse(response: Response | null): Promise<Response | null> {
 }
 
 /**
+ * Pixel differences between two screenshots, as pixelmatch counts them with threshold 0 and anti-aliased
+ * pixels included (any colour change counts); `outside` those in no allowed box, with their bounding box.
+ */
+function differences(a: Buffer, b: Buffer, allowed: readonly Box[]) {
+  const one = PNG.sync.read(a);
+  const two = PNG.sync.read(b);
+  if (one.width !== two.width || one.height !== two.height)
+    throw new Error(`screenshots differ in size: ${one.width}x${one.height} vs ${two.width}x${two.height}`);
+  const { width, height } = one;
+  const mask = new PNG({ width, height });
+  const differing = pixelmatch(one.data, two.data, mask.data, width, height, {
+    threshold: 0,
+    diffMask: true,
+  });
+  const diff = new PNG({ width, height });
+  pixelmatch(one.data, two.data, diff.data, width, height, { threshold: 0, includeAA: true });
+  let outside = 0;
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -1, -1];
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      if ((mask.data[(y * width + x) * 4 + 3] ?? 0) === 0) continue;
+      if (allowed.some((k) => x >= k.x && x < k.x + k.width && y >= k.y && y < k.y + k.height)) continue;
+      outside++;
+      [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+    }
+  return { differing, outside, where: `within x ${x0}–${x1}, y ${y0}–${y1}`, diff: PNG.sync.write(diff) };
+}
+
+/**
  * Compares a live screenshot with the replay's: differing pixels are allowed only inside masked boxes, those
  * of the live page (where a secret or the login showed) and of the replay (where a stand-in shows).
  */
@@ -47,35 +77,19 @@ export async function compareShots(app: string, live: Shot, replayed: Shot): Pro
   const allowed = [...live.masked, ...replayed.masked];
   let result;
   try {
-    result = comparePngs(live.png, replayed.png, allowed);
+    result = differences(live.png, replayed.png, allowed);
   } catch (error) {
-    result = null;
     await saveArtifacts(app, live.label, live, replayed, null);
     return { label: live.label, differing: -1, outside: -1, problem: String(error) };
   }
   if (result.outside > 0) await saveArtifacts(app, live.label, live, replayed, result.diff);
-  const where = result.outside > 0 ? outsideRegion(live.png, replayed.png, allowed) : "";
   return {
     label: live.label,
     differing: result.differing,
     outside: result.outside,
-    problem: result.outside > 0 ? `${result.outside} differing pixels outside masked spans, ${where}` : null,
+    problem:
+      result.outside > 0 ? `${result.outside} differing pixels outside masked spans, ${result.where}` : null,
   };
-}
-
-/** Where the unexplained differences are: their bounding box, so a report can point at it. */
-function outsideRegion(a: Buffer, b: Buffer, allowed: readonly Box[]): string {
-  const one = PNG.sync.read(a);
-  const two = PNG.sync.read(b);
-  let [x0, y0, x1, y1] = [Infinity, Infinity, -1, -1];
-  for (let y = 0; y < one.height; y++)
-    for (let x = 0; x < one.width; x++) {
-      const i = (y * one.width + x) * 4;
-      if (one.data.readUInt32BE(i) === two.data.readUInt32BE(i)) continue;
-      if (allowed.some((k) => x >= k.x && x < k.x + k.width && y >= k.y && y < k.y + k.height)) continue;
-      [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
-    }
-  return `within x ${x0}–${x1}, y ${y0}–${y1}`;
 }
 
 async function saveArtifacts(app: string, label: string, a: Shot, b: Shot, diff: Buffer | null) {
