@@ -115,8 +115,10 @@ try {
     sections["mask"] = mergeMaskSection(await runMaskBench(root, work, log), previous);
   });
   await attempt("mask-corpus", async () => {
+    const corpus = await runMaskCorpusBench(root, log);
+    // Read after the corpus run: another run may have written newer throughput figures meanwhile.
     const throughput = sections["mask"] ?? (await readResults(root))["mask"];
-    sections["mask"] = mergeMaskSection(throughput, await runMaskCorpusBench(root, log));
+    sections["mask"] = mergeMaskSection(throughput, corpus);
   });
   await attempt("capture", async () => {
     sections["capture"] = await runCaptureBench(root, work, log);

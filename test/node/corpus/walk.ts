@@ -34,8 +34,11 @@ export type Walked = {
   symlinks: number;
 };
 
-/** Larger files are minified bundles of code the corpus already holds in smaller pieces. */
-export const DEFAULT_MAX_BYTES = 2 * 2 ** 20;
+/**
+ * A guard, not a sample: the largest file in node_modules today is a 15 MB bundle (wrangler's CLI), and
+ * every file up to this size is masked. Anything larger is listed in `oversized`, never dropped silently.
+ */
+export const DEFAULT_MAX_BYTES = 32 * 2 ** 20;
 
 function corpusExtension(name: string): CorpusExtension | null {
   const extension = extname(name).toLowerCase();
