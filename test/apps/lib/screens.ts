@@ -46,18 +46,21 @@ const AT_MOST_5S = (script: string) =>
   `Promise.race([${script}, new Promise((done) => setTimeout(done, 5000))])`;
 
 /**
- * Browser-side: hide and show the page, so that everything is painted anew from its final state. Chromium
- * otherwise keeps tiles painted while the page loaded; the antialiased corners of a rounded box with a
- * background image then differ by 1-2 colour levels with the order in which resources arrived (two loads of
- * the same archived page differed there; after this they do not). Live and replay screenshots both get it.
+ * Has the whole page laid out and painted anew from its final state, by widening the viewport by one pixel
+ * and back (focus and scroll stay). Chromium otherwise keeps tiles painted while the page loaded, and the
+ * antialiased corners of a rounded box with a background image then differ by 1-2 colour levels with the
+ * order in which resources arrived: two loads of the same archived page differed there, after this they do
+ * not. Live and replay screenshots both get it.
  */
-const REPAINT = `new Promise((done) => {
-  document.documentElement.style.visibility = "hidden";
-  requestAnimationFrame(() => {
-    document.documentElement.style.visibility = "";
-    requestAnimationFrame(() => requestAnimationFrame(() => done(undefined)));
-  });
-})`;
+async function repaint(page: Page): Promise<void> {
+  const size = page.viewportSize();
+  if (!size) return;
+  await page.setViewportSize({ width: size.width + 1, height: size.height });
+  await page.setViewportSize(size);
+  await page.evaluate(
+    "new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(undefined))))",
+  );
+}
 
 /** Waits for the page to be still: loaded, no request in flight for a moment, fonts and images painted. */
 export async function settle(page: Page): Promise<void> {
@@ -65,7 +68,7 @@ export async function settle(page: Page): Promise<void> {
   await page.waitForLoadState("networkidle");
   await page.evaluate("document.fonts.ready.then(() => undefined)");
   await page.evaluate(AT_MOST_5S(IMAGES_PAINTED));
-  await page.evaluate(REPAINT);
+  await repaint(page);
 }
 
 /**
