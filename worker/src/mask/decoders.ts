@@ -1,5 +1,25 @@
 /** Where decoded characters go: a TextView, or a plain string for names. */
-export type CharSink = { push(char: string, start: number, end: number): void };
+export type CharSink = {
+  push(char: string, start: number, end: number): void;
+  pushRun(text: string, start: number): void;
+};
+
+/** The first character at or after `i` (before `end`) that this decoding has to look at, or `end`. */
+function nextSpecial(source: string, i: number, end: number, decoding: Decoding): number {
+  for (let k = i; k < end; k++) {
+    const c = source.charCodeAt(k);
+    if (c >= 0x80) return k;
+    if (
+      decoding === "html"
+        ? c === 38
+        : decoding === "url"
+          ? c === 37 || c === 43
+          : decoding === "js" && c === 92
+    )
+      return k;
+  }
+  return end;
+}
 
 /**
  * Appends a range of the source to a view, undoing one layer of encoding (HTML entities, percent-encoding,
@@ -94,6 +114,13 @@ export function appendDecoded(
 ): void {
   let i = start;
   while (i < end) {
+    // Copy the run up to the next character that needs decoding in one piece.
+    const stop = nextSpecial(source, i, end, decoding);
+    if (stop > i) {
+      view.pushRun(source.slice(i, stop), i);
+      i = stop;
+      if (i >= end) break;
+    }
     const c = source.charCodeAt(i);
     if (decoding === "html" && c === 38 /* & */) {
       const entity = htmlEntityAt(source, i, end);
@@ -220,6 +247,13 @@ export function decodedText(
   binary: boolean,
 ): string {
   let out = "";
-  appendDecoded({ push: (char) => (out += char) }, source, start, end, decoding, binary);
+  appendDecoded(
+    { push: (char) => (out += char), pushRun: (text) => (out += text) },
+    source,
+    start,
+    end,
+    decoding,
+    binary,
+  );
   return out;
 }

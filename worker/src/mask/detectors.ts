@@ -9,8 +9,8 @@ import { ibanValid } from "./iban.ts";
  */
 export type Hit = { start: number; end: number; kind?: "card-expiry" | "card-security-code" };
 export type Detector = {
-  /** A cheap test on the normalised text: no match, no work. */
-  prefilter: RegExp;
+  /** What a text must contain for the detector to find anything: no cue, no work. */
+  cue: RegExp | ((text: string) => boolean);
   find: (text: string) => Hit[];
 };
 
@@ -26,33 +26,17 @@ export const DETECTOR_NAMES = [
 ] as const;
 export type DetectorName = (typeof DETECTOR_NAMES)[number];
 
-/** Separators a card number may be written with; one card uses one of them throughout. */
-const DIGIT_RUN = /[0-9]+(?:(?: {1,2}|[.-])[0-9]+)*/g;
+type Group = { start: number; end: number; sep: string };
 
 /**
  * Card numbers: 13–19 contiguous digits, or the usual groupings (4-4-4-4, 4-4-4-4-1..3, 4-4-4-1..3,
- * 4-6-5 and 4-6-4) with one consistent separator, with a known issuer prefix and a valid Luhn digit.
- * Arbitrary digits separated by spaces (SVG path data, phone numbers, ISBNs) do not fit the groupings.
+ * 4-6-5 and 4-6-4) with one consistent separator (a space, two spaces, a dot or a dash), with a known
+ * issuer prefix and a valid Luhn digit. Arbitrary digits separated by spaces (SVG path data, phone
+ * numbers, ISBNs) do not fit the groupings.
  */
 function findCards(text: string): Hit[] {
   const hits: Hit[] = [];
-  DIGIT_RUN.lastIndex = 0;
-  for (let m = DIGIT_RUN.exec(text); m !== null; m = DIGIT_RUN.exec(text)) {
-    const before = text.charCodeAt(m.index - 1);
-    // Glued to a letter or a decimal point (an id, a version, a float): not written as a card.
-    if (isWordChar(before) || isWordChar(text.charCodeAt(m.index + m[0].length))) continue;
-    const groups: Array<{ start: number; end: number; sep: string }> = [];
-    const re = /[0-9]+/g;
-    re.lastIndex = m.index;
-    const runEnd = m.index + m[0].length;
-    for (let g = re.exec(text); g !== null && g.index < runEnd; g = re.exec(text)) {
-      const prev = groups.at(-1);
-      groups.push({
-        start: g.index,
-        end: g.index + g[0].length,
-        sep: prev ? text.slice(prev.end, g.index) : "",
-      });
-    }
+  for (const groups of digitRuns(text)) {
     let k = 0;
     while (k < groups.length) {
       const found = cardAt(text, groups, k);
@@ -64,6 +48,76 @@ function findCards(text: string): Hit[] {
     }
   }
   return hits;
+}
+
+/**
+ * Runs of digit groups joined by separators, long enough to hold a card (13 digits) and not glued to a
+ * letter or digit on either side (an id, a version). One pass over the text, no backtracking.
+ */
+function digitRuns(text: string): Group[][] {
+  const runs: Group[][] = [];
+  let groups: Group[] = [];
+  let digits = 0;
+  let i = 0;
+  const finish = (end: number) => {
+    const first = groups[0];
+    if (
+      first &&
+      digits >= 13 &&
+      !isWordChar(text.charCodeAt(first.start - 1)) &&
+      !isWordChar(text.charCodeAt(end))
+    )
+      runs.push(groups);
+    groups = [];
+    digits = 0;
+  };
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+    const last = groups.at(-1);
+    groups.push({ start: i, end, sep: last ? text.slice(last.end, i) : "" });
+    digits += end - i;
+    // A separator continues the run only when a digit follows it.
+    const sep = text.charCodeAt(end);
+    const width = sep === 46 || sep === 45 ? 1 : sep === 32 ? (text.charCodeAt(end + 1) === 32 ? 2 : 1) : 0;
+    if (width > 0 && isDigit(text.charCodeAt(end + width))) i = end + width;
+    else {
+      finish(end);
+      i = end;
+    }
+  }
+  return runs;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * Thirteen digits with at most two separator characters between any two: the least a card is written as.
+ * A loop, not a pattern: a backtracking regex over digit-heavy pages (tables of prices) costs more than
+ * parsing the page.
+ */
+export function mayHoldCard(text: string): boolean {
+  let digits = 0;
+  let gap = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits >= 13) return true;
+      gap = 0;
+    } else if (digits > 0 && gap < 2 && (c === 32 || c === 46 || c === 45 || c === 43)) gap++;
+    else {
+      digits = 0;
+      gap = 0;
+    }
+  }
+  return false;
 }
 
 function isWordChar(code: number): boolean {
@@ -175,40 +229,45 @@ function looksGenerated(value: string): boolean {
 }
 
 export const DETECTORS: Readonly<Record<DetectorName, Detector>> = {
-  "card-number": { prefilter: /[0-9]{4}/, find: findCards },
+  // Thirteen digits with at most two separator characters between any two: the least a card is written as.
+  "card-number": { cue: mayHoldCard, find: findCards },
   iban: {
-    prefilter: /[A-Z]{2}[0-9]{2}/,
+    cue: /[A-Z]{2}[0-9]{2}/,
     find: regexFinder(/\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30}\b/g, ibanValid),
   },
   // Three base64url segments, the first two JSON objects ("eyJ" is base64 for '{"').
   jwt: {
-    prefilter: /eyJ/,
+    cue: /eyJ/,
     find: regexFinder(/\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{8,}/g),
   },
   bearer: {
-    prefilter: /bearer\s/i,
+    cue: /[Bb][Ee][Aa][Rr][Ee][Rr]\s/,
     find: regexFinder(/(?<=\b[Bb][Ee][Aa][Rr][Ee][Rr]\s+)[A-Za-z0-9._~+/-]{8,}=*/g),
   },
   "basic-auth": {
-    prefilter: /basic\s/i,
+    cue: /[Bb][Aa][Ss][Ii][Cc]\s/,
     find: regexFinder(
       /(?<=\b[Bb][Aa][Ss][Ii][Cc]\s+)[A-Za-z0-9+/]{4,}={0,2}(?![A-Za-z0-9+/=])/g,
       isBasicCredential,
     ),
   },
   "api-key": {
-    prefilter: /AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox|_live_|_test_|AIza|npm_|SG\.|sk-/,
+    cue: /AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox|_live_|_test_|AIza|npm_|SG\.|sk-/,
     find: regexFinder(API_KEY, looksGenerated),
   },
   // Signed-URL credentials (AWS SigV4, Google V4, CloudFront, Azure SAS): the value of the parameter.
   "signed-url": {
-    prefilter: /signature|credential|security-token|sig=/i,
+    cue: /[Ss]ignature|[Cc]redential|[Ss]ecurity-[Tt]oken|sig=/,
     find: regexFinder(
       /(?<=[?&](?:[Xx]-(?:[Aa]mz|[Gg]oog)-(?:[Ss]ignature|[Cc]redential|[Ss]ecurity-[Tt]oken)|[Ss]ignature|sig)=)[^&\s"'<>#]+/g,
     ),
   },
   "private-key": {
-    prefilter: /PRIVATE KEY-----/,
+    cue: /PRIVATE KEY-----/,
     find: regexFinder(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g),
   },
 };
+
+export function hasCue(detector: Detector, text: string): boolean {
+  return typeof detector.cue === "function" ? detector.cue(text) : detector.cue.test(text);
+}

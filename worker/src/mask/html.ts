@@ -11,7 +11,7 @@ import { maskJsonText } from "./json-tokens.ts";
 import type { CompiledRule } from "./policy/compile-policy.ts";
 import { TextView } from "./text-view.ts";
 import { applyEdits, type Edit } from "../util/edits.ts";
-import { detectInView, mayHoldValues } from "./value-detection.ts";
+import { AS_IS, detectInView, mayHoldValues } from "./value-detection.ts";
 
 /**
  * Masks an HTML (or SVG) document given as a binary string. htmlparser2 (forgiving: malformed HTML is
@@ -113,6 +113,27 @@ function attributeSpans(html: string, tagStart: number, tagEnd: number): Attribu
   return spans;
 }
 
+function isBlank(html: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = html.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9 && c !== 12) return false;
+  }
+  return true;
+}
+
+function textAttributeMayHold(attribs: Attribs, ctx: MaskContext): boolean {
+  for (const name in attribs) {
+    const value = attribs[name];
+    if (
+      value !== undefined &&
+      (TEXT_ATTRIBUTES.has(name) || name.startsWith("data-")) &&
+      mayHoldValues(value, ctx)
+    )
+      return true;
+  }
+  return false;
+}
+
 export function maskHtml(html: string, ctx: MaskContext, binary = true): string {
   const edits: Edit[] = [];
   const text = new TextView();
@@ -131,8 +152,8 @@ export function maskHtml(html: string, ctx: MaskContext, binary = true): string 
     const label = rule
       ? `html:${tag}${attribs.name ? `[name=${attribs.name}]` : attribs.id ? `#${attribs.id}` : ""}`
       : "";
-    const source = html.slice(start, end);
-    if (rule || mayHoldValues(source, ctx) || /[0-9]/.test(source)) {
+    // Most tags hold nothing a value rule could find: only those that might are read attribute by attribute.
+    if (rule || textAttributeMayHold(attribs, ctx)) {
       for (const span of attributeSpans(html, start, end)) {
         if (rule && (span.name === "value" || span.name === "content")) {
           const value = decodedText(html, span.start, span.end, "html", binary);
@@ -202,11 +223,10 @@ export function maskHtml(html: string, ctx: MaskContext, binary = true): string 
             edits.push({ start, end, text: applyAction(inside.rule, value, ctx, inside.label) });
           return;
         }
-        const value = html.slice(start, end);
-        // White space between inline elements joins runs ("<span>4111</span> <span>1111</span>").
-        if (/[0-9]|^\s{1,4}$/.test(value) || mayHoldValues(value, ctx))
+        // Every text node goes into the view (the detectors' cues are checked once, over the joined text);
+        // white space after a block boundary changes nothing, between inline elements it joins runs.
+        if (!text.atBreak || !isBlank(html, start, end))
           appendDecoded(text, html, start, end, "html", binary);
-        else text.break(start);
       },
       oncomment() {
         const start = parser.startIndex;
@@ -239,6 +259,10 @@ export function maskHtml(html: string, ctx: MaskContext, binary = true): string 
   );
   parser.end(html);
   finishRaw();
-  edits.push(...detectInView(text, ctx, "html"), ...detectInView(attributes, ctx, "html:attribute"));
+  // Base64 blobs travel in attributes (hidden inputs, data-*, URLs), not in the text people read.
+  edits.push(
+    ...detectInView(text, ctx, "html", AS_IS, false),
+    ...detectInView(attributes, ctx, "html:attribute"),
+  );
   return applyEdits(html, edits);
 }

@@ -1,6 +1,6 @@
 import { applyAction, maskedPositions } from "./actions.ts";
 import type { MaskContext } from "./context.ts";
-import { DETECTORS, type Hit } from "./detectors.ts";
+import { DETECTORS, hasCue, mayHoldCard, type Hit } from "./detectors.ts";
 import type { CompiledRule } from "./policy/compile-policy.ts";
 import { TextView } from "./text-view.ts";
 import { appendDecoded, type Decoding } from "./decoders.ts";
@@ -24,6 +24,7 @@ export function detectInView(
   ctx: MaskContext,
   location: string,
   escape: Escape = AS_IS,
+  base64 = true,
 ): Edit[] {
   if (view.length === 0 || ctx.valueRules.length === 0) return [];
   const text = view.toString();
@@ -38,12 +39,43 @@ export function detectInView(
       edits.push(...editsFor(view, text, hit, target, ctx, location, escape));
     }
   }
-  edits.push(...base64Edits(view, text, claimed, ctx, location, escape));
+  if (base64) edits.push(...base64Edits(view, text, claimed, ctx, location, escape));
   return edits;
 }
 
 /** Base64 runs long enough to hold a credential; shorter ones are ids and hashes. */
-const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,}={0,2}/g;
+const MIN_BASE64 = 24;
+
+function isBase64Char(c: number): boolean {
+  return (
+    (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    (c >= 48 && c <= 57) ||
+    c === 43 ||
+    c === 47 ||
+    c === 95 ||
+    c === 45
+  );
+}
+
+/** Maximal base64 runs (with their `=` padding) of at least MIN_BASE64 characters, in one pass. */
+function base64Runs(text: string): Array<{ start: number; end: number }> {
+  const runs: Array<{ start: number; end: number }> = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && isBase64Char(text.charCodeAt(i))) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start >= MIN_BASE64) {
+      let end = i;
+      while (end < text.length && end - i < 2 && text.charCodeAt(end) === 61 /* = */) end++;
+      runs.push({ start, end });
+    }
+    start = -1;
+  }
+  return runs;
+}
 const MAX_BASE64 = 64 * 1024;
 
 /**
@@ -59,21 +91,19 @@ function base64Edits(
   escape: Escape,
 ): Edit[] {
   const edits: Edit[] = [];
-  // matchAll works on a copy of the pattern: masking a decoded segment runs this function again.
-  for (const m of text.matchAll(BASE64_RUN)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    if (m[0].length > MAX_BASE64 || claimed.some(([a, b]) => start < b && a < end)) continue;
-    const decoded = decodeBase64Text(m[0]);
+  for (const { start, end } of base64Runs(text)) {
+    const run = text.slice(start, end);
+    if (run.length > MAX_BASE64 || claimed.some(([a, b]) => start < b && a < end)) continue;
+    const decoded = decodeBase64Text(run);
     if (decoded === null || !mayHoldValues(decoded, ctx)) continue;
     const inner = viewOf(decoded, 0, decoded.length, "plain", true);
     const innerEdits = detectInView(inner, ctx, `${location}:base64`);
     if (innerEdits.length === 0) continue;
     const masked = applyEdits(decoded, innerEdits);
-    const urlSafe = /[-_]/.test(m[0]);
+    const urlSafe = /[-_]/.test(run);
     let encoded = btoa(masked);
     if (urlSafe) encoded = encoded.replace(/\+/g, "-").replace(/\//g, "_");
-    if (!m[0].endsWith("=")) encoded = encoded.replace(/=+$/, "");
+    if (!run.endsWith("=")) encoded = encoded.replace(/=+$/, "");
     edits.push({ start: view.start(start), end: view.end(end - 1), text: escape(encoded) });
   }
   return edits;
@@ -102,7 +132,7 @@ function decodeBase64Text(run: string): string | null {
 function findHits(rule: CompiledRule, text: string): Hit[] {
   if (rule.detector) {
     const detector = DETECTORS[rule.detector];
-    return detector.prefilter.test(text) ? detector.find(text) : [];
+    return hasCue(detector, text) ? detector.find(text) : [];
   }
   const pattern = rule.value;
   if (!pattern) return [];
@@ -164,15 +194,51 @@ export function viewOf(
   return view;
 }
 
-/** Encodings under which a prefilter's plain text may hide: entities, escapes, percent, non-ASCII. */
-const ENCODED = /&#|&[a-z]+;|\\[ux]|%[0-9a-fA-F]{2}|[^\x00-\x7f]/;
+/** One pattern per rule set for the letter cues of its detectors (cards are found by a loop). */
+const cuePatterns = new WeakMap<readonly CompiledRule[], RegExp | null>();
+
+function cuePattern(rules: readonly CompiledRule[]): RegExp | null {
+  if (cuePatterns.has(rules)) return cuePatterns.get(rules) ?? null;
+  const sources: string[] = [];
+  for (const rule of rules) {
+    const cue = rule.detector ? DETECTORS[rule.detector].cue : null;
+    if (cue instanceof RegExp) sources.push(`(?:${cue.source})`);
+  }
+  const pattern = sources.length > 0 ? new RegExp(sources.join("|")) : null;
+  cuePatterns.set(rules, pattern);
+  return pattern;
+}
 
 /**
- * Whether any value rule could fire on this raw text (each detector's prefilter; a custom pattern always
- * could). Text that holds encoded characters always needs its view built.
+ * Whether any value rule could fire on this raw text: a detector's cue, or an encoding (entity, escape,
+ * percent, non-ASCII byte) under which a cue could hide. A custom pattern could match anything. Written as
+ * loops where regexes would backtrack over digit-heavy text.
  */
 export function mayHoldValues(raw: string, ctx: MaskContext): boolean {
-  return ctx.valueRules.some((rule) =>
-    rule.detector ? DETECTORS[rule.detector].prefilter.test(raw) || ENCODED.test(raw) : true,
-  );
+  const rules = ctx.valueRules;
+  if (rules.length === 0) return false;
+  if (rules.some((rule) => rule.detector === null)) return true;
+  if (hasEncoding(raw)) return true;
+  if (rules.some((rule) => rule.detector === "card-number") && mayHoldCard(raw)) return true;
+  return cuePattern(rules)?.test(raw) ?? false;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** Entities, JS escapes, percent-encoding or non-ASCII: text whose view differs from its bytes. */
+function hasEncoding(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 0x80) return true;
+    if (c === 38 /* & */) {
+      const next = raw.charCodeAt(i + 1);
+      if (next === 35 /* # */ || (next >= 97 && next <= 122)) return true;
+    } else if (c === 92 /* \ */) {
+      const next = raw.charCodeAt(i + 1);
+      if (next === 117 || next === 120) return true;
+    } else if (c === 37 /* % */ && isHex(raw.charCodeAt(i + 1)) && isHex(raw.charCodeAt(i + 2))) return true;
+  }
+  return false;
 }
