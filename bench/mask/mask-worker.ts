@@ -39,7 +39,7 @@ async function maskWithRewriter(bytes: Uint8Array): Promise<number> {
 
 const CASES: Record<string, () => number | Promise<number>> = {
   noop: () => 0,
-  "html-mask": () => maskBody(html, "text/html; charset=utf-8", new MaskContext()).length,
+  "html-mask": () => maskBody(html, "text/html; charset=utf-8", new MaskContext({ side: "response" })).length,
   "html-parse-only": () => {
     let events = 0;
     const parser = new Parser(
@@ -50,7 +50,7 @@ const CASES: Record<string, () => number | Promise<number>> = {
     return events;
   },
   "html-rewriter-mask": () => maskWithRewriter(html),
-  "json-mask": () => maskBody(json, "application/json", new MaskContext()).length,
+  "json-mask": () => maskBody(json, "application/json", new MaskContext({ side: "response" })).length,
   "json-parse": () => (JSON.parse(new TextDecoder().decode(json)) as { total: number }).total,
 };
 

@@ -102,7 +102,12 @@ export async function runCorpus(
 
 /** Masks one file: null when it comes back byte-identical. */
 function maskOne(file: CorpusFile): ChangedFile | { error: string } | null {
-  const ctx = new MaskContext({ secret: CORPUS_SECRET, url: `https://corpus.example/${file.path}` });
+  // Served files: masked as responses, the way the recorder masks what a site sends.
+  const ctx = new MaskContext({
+    secret: CORPUS_SECRET,
+    url: `https://corpus.example/${file.path}`,
+    side: "response",
+  });
   let masked: Uint8Array;
   try {
     masked = maskBody(file.bytes, file.contentType, ctx);

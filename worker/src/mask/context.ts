@@ -30,6 +30,11 @@ export class MaskContext {
   readonly url: string | null;
   /** Forms declared by the HTML masked in this context (output). */
   readonly learnedForms: DeclaredForm[] = [];
+  /**
+   * Which body is being masked. A response's field rules mask only plausible secrets (see
+   * plausible-secret.ts); rules limited to one side skip the other. Request by default: the strict side.
+   */
+  side: "request" | "response" = "request";
   /** The form a request body was posted from, when its page was seen (input). */
   declaredForm: DeclaredForm | null;
   readonly rules: readonly CompiledRule[];
@@ -53,12 +58,14 @@ export class MaskContext {
       secret?: string | null;
       url?: string | null;
       declaredForm?: DeclaredForm | null;
+      side?: "request" | "response";
     } = {},
   ) {
     this.policy = options.policy ?? defaultPolicy();
     this.secret = options.secret ?? null;
     this.url = options.url ?? null;
     this.declaredForm = options.declaredForm ?? null;
+    this.side = options.side ?? "request";
     const target = pathAndQuery(options.url ?? null);
     this.rules = this.policy.rules.filter(
       (rule) => rule.url === null || (target !== null && rule.url.test(target)),
@@ -98,15 +105,17 @@ export class MaskContext {
    * the last two joined ("credit card number").
    */
   fieldRule(name: string, scope: FieldScope): CompiledRule | null {
-    const key = `${scope}\u0000${name}`;
+    const key = `${this.side}\u0000${scope}\u0000${name}`;
     const cached = this.#fieldRules.get(key);
     if (cached !== undefined) return cached;
     const names = fieldNameReadings(name);
     const rule =
       names.length === 0
         ? null
-        : (this.fieldRules.find((candidate) =>
-            names.some((reading) => selectsReading(candidate, reading, scope)),
+        : (this.fieldRules.find(
+            (candidate) =>
+              (candidate.side === null || candidate.side === this.side) &&
+              names.some((reading) => selectsReading(candidate, reading, scope)),
           ) ?? null);
     if (this.#fieldRules.size < 1000) this.#fieldRules.set(key, rule);
     return rule;
@@ -174,6 +183,8 @@ type Reading = { normalised: string; words: readonly string[] };
 
 /** The whole name, its last part, and its last two parts joined, for `a[b][c]`, `a.b.c` and `a:b` names. */
 export function fieldNameReadings(name: string): Reading[] {
+  // Paths, URLs and media types (`./basic-auth`, `application/vnd.sbm.cid`) are keys of maps, not fields.
+  if (name.includes("/")) return [];
   const parts = name.split(/[[\].:]+/).filter((part) => part !== "");
   const texts = new Set([name]);
   const last = parts.at(-1);
@@ -195,10 +206,40 @@ function selectsReading(rule: CompiledRule, reading: Reading, scope: FieldScope)
   return rule.fieldWords.some((sequence) => containsSequence(reading.words, sequence));
 }
 
+/**
+ * Words that, ending a name, make it describe a secret rather than hold one: `secret_name`, `token_type`,
+ * `password_policy`, `token_url`.
+ */
+const ABOUT_WORDS: ReadonlySet<string> = new Set([
+  "name",
+  "type",
+  "label",
+  "hint",
+  "url",
+  "uri",
+  "endpoint",
+  "policy",
+  "length",
+  "format",
+  "description",
+  "placeholder",
+  "title",
+  "field",
+  "header",
+  "param",
+  "prefix",
+  "scheme",
+  "strength",
+  "rules",
+  "required",
+]);
+
 function containsSequence(words: readonly string[], sequence: readonly string[]): boolean {
+  const last = words.at(-1) ?? "";
   outer: for (let i = 0; i + sequence.length <= words.length; i++) {
     for (let j = 0; j < sequence.length; j++) if (words[i + j] !== sequence[j]) continue outer;
-    return true;
+    // The sequence itself may end the name ("session id"); a describing word after it does not hold one.
+    return i + sequence.length === words.length || !ABOUT_WORDS.has(last);
   }
   return false;
 }

@@ -61,13 +61,7 @@ function digitRuns(text: string): Group[][] {
   let i = 0;
   const finish = (end: number) => {
     const first = groups[0];
-    if (
-      first &&
-      digits >= 13 &&
-      !isWordChar(text.charCodeAt(first.start - 1)) &&
-      !isWordChar(text.charCodeAt(end))
-    )
-      runs.push(groups);
+    if (first && digits >= 13 && !glued(text, first.start - 1, -1) && !glued(text, end, 1)) runs.push(groups);
     groups = [];
     digits = 0;
   };
@@ -92,6 +86,18 @@ function digitRuns(text: string): Group[][] {
     }
   }
   return runs;
+}
+
+/**
+ * Whether the run touches an identifier at `at` (looking in direction `step`): a letter or digit, or one
+ * connector (`-`, `_`, `.`, `/`, `:`, `#`) with a letter or digit behind it, as in `interface-0-6284…` or
+ * `ORD-4111…`: ids and keys rather than a number written for a person.
+ */
+function glued(text: string, at: number, step: 1 | -1): boolean {
+  const c = text.charCodeAt(at);
+  if (isWordChar(c)) return true;
+  const connector = c === 45 || c === 95 || c === 46 || c === 47 || c === 58 || c === 35;
+  return connector && isWordChar(text.charCodeAt(at + step));
 }
 
 function isDigit(code: number): boolean {
@@ -223,6 +229,15 @@ function isBasicCredential(value: string): boolean {
 const API_KEY =
   /\b(?:(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|npm_[A-Za-z0-9]{36}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|sk-(?:proj-|ant-[a-z0-9]+-)?[A-Za-z0-9_-]{32,})(?![A-Za-z0-9_-])/g;
 
+/**
+ * Generated credentials mix at least two of lower case, upper case and digits; documentation placeholders
+ * (`YOUR_API_TOKEN`, `secret-token`, `<token>`) do not.
+ */
+function hasEntropy(value: string): boolean {
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((pattern) => pattern.test(value)).length;
+  return classes >= 2;
+}
+
 /** The mixed case and digits of a generated key; `sk-…` also names CSS classes and slugs. */
 function looksGenerated(value: string): boolean {
   return !value.startsWith("sk-") || (/[0-9]/.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value));
@@ -242,7 +257,7 @@ export const DETECTORS: Readonly<Record<DetectorName, Detector>> = {
   },
   bearer: {
     cue: /[Bb][Ee][Aa][Rr][Ee][Rr]\s/,
-    find: regexFinder(/(?<=\b[Bb][Ee][Aa][Rr][Ee][Rr]\s+)[A-Za-z0-9._~+/-]{8,}=*/g),
+    find: regexFinder(/(?<=\b[Bb][Ee][Aa][Rr][Ee][Rr]\s+)[A-Za-z0-9._~+/-]{8,}=*/g, hasEntropy),
   },
   "basic-auth": {
     cue: /[Bb][Aa][Ss][Ii][Cc]\s/,

@@ -3,6 +3,7 @@ import { applyAction } from "./actions.ts";
 import type { MaskContext } from "./context.ts";
 import { decodedText } from "./decoders.ts";
 import { applyEdits, type Edit } from "../util/edits.ts";
+import { plausibleSecret } from "./plausible-secret.ts";
 import { detectInView, mayHoldValues, viewOf } from "./value-detection.ts";
 
 /**
@@ -41,8 +42,8 @@ export function maskJavaScript(
     if (literal && options.quotedKeys && key && colonAfterKey && token.type === "StringLiteral") {
       const name = decodedText(text, key.start, key.end, "js", options.binary);
       const rule = ctx.fieldRule(name, "json");
-      if (rule && literal.end > literal.start) {
-        const value = decodedText(text, literal.start, literal.end, "js", options.binary);
+      const value = decodedText(text, literal.start, literal.end, "js", options.binary);
+      if (rule && literal.end > literal.start && (ctx.side === "request" || plausibleSecret(value))) {
         edits.push({
           start: literal.start,
           end: literal.end,

@@ -4,6 +4,7 @@ import { decodedText } from "./decoders.ts";
 import { formatPosition, matchesJsonPath } from "./policy/json-path.ts";
 import type { CompiledRule } from "./policy/compile-policy.ts";
 import { applyEdits, type Edit } from "../util/edits.ts";
+import { plausibleSecret } from "./plausible-secret.ts";
 import { detectInView, mayHoldValues, viewOf } from "./value-detection.ts";
 
 /**
@@ -106,15 +107,18 @@ function jsonEdits(
       ctx.jsonPathRules.find((rule) => rule.jsonPath !== null && matchesJsonPath(rule.jsonPath, here)) ?? null
     );
   };
-  /** A value replaced by a rule: strings keep their quotes, numbers become strings unless masked in shape. */
+  /**
+   * A value replaced by a rule: strings keep their quotes, numbers become strings unless masked in shape.
+   * In a response, a name rule masks only what could be a secret (plausible-secret.ts); false: not applied.
+   */
   const applyRule = (rule: CompiledRule, start: number, end: number, string: boolean, quote: number) => {
     const value = string ? decodedText(text, start, end, "js", binary) : text.slice(start, end);
+    if (ctx.side === "response" && rule.jsonPath === null && !plausibleSecret(value)) return false;
     const masked = applyAction(rule, value, ctx, where());
-    // A rule's replacement wins over value findings already made inside the same span.
-    edits = edits.filter((edit) => edit.end <= start || edit.start >= end);
     if (string) edits.push({ start, end, text: escapeString(masked, quote) });
     else if (rule.action === "mask") edits.push({ start, end, text: masked.replace(/[^0-9.eE+-]/g, "0") });
     else edits.push({ start, end, text: JSON.stringify(masked) });
+    return true;
   };
 
   while (i < n) {
@@ -129,8 +133,7 @@ function jsonEdits(
       }
       const top = stack.at(-1);
       const rule = ruleForValue();
-      if (rule) applyRule(rule, i + 1, innerEnd, true, c);
-      else {
+      if (!rule || !applyRule(rule, i + 1, innerEnd, true, c)) {
         if (pendingKey !== null && top && NAME_KEYS.has(pendingKey.toLowerCase())) {
           // `{name: "password", value: …}`: the name selects the rule for its sibling value.
           top.pairRule = ctx.fieldRule(decodedText(text, i + 1, innerEnd, "js", binary), "json");
@@ -138,6 +141,8 @@ function jsonEdits(
           if (top.pairRule && pending) {
             const saved = pendingKey;
             pendingKey = "value";
+            // The pair's rule wins over value findings already made inside the value.
+            edits = edits.filter((edit) => edit.end <= pending.start || edit.start >= pending.end);
             applyRule(top.pairRule, pending.start, pending.end, pending.string, pending.quote);
             pendingKey = saved;
             top.pendingValue = null;
@@ -156,10 +161,10 @@ function jsonEdits(
       while (end < n && isNumberPart(text.charCodeAt(end))) end++;
       const rule = ruleForValue();
       const top = stack.at(-1);
-      if (rule) applyRule(rule, i, end, false, Char.Quote);
-      else if (pendingKey !== null && top && VALUE_KEYS.has(pendingKey.toLowerCase()))
+      const applied = rule !== null && applyRule(rule, i, end, false, Char.Quote);
+      if (!applied && pendingKey !== null && top && VALUE_KEYS.has(pendingKey.toLowerCase()))
         top.pendingValue = { start: i, end, string: false, quote: Char.Quote };
-      if (!rule && end - i >= 13) {
+      if (!applied && end - i >= 13) {
         const token = text.slice(i, end);
         const found = detectInView(viewOf(token, 0, token.length, "plain", false), ctx, location);
         if (found.length > 0)

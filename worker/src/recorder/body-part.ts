@@ -109,7 +109,7 @@ export async function readBodyPart(input: {
   }
   let masked: Uint8Array;
   try {
-    masked = await seal(maskDeclared(plain, contentType, ctx, declared, input.onForms), ctx);
+    masked = await seal(maskDeclared(plain, contentType, ctx, side, declared, input.onForms), ctx);
   } catch (error) {
     // A policy that says "store no body for this URL" is not a failure.
     const byPolicy = error instanceof MaskError && error.reason.startsWith("redacted_by_policy");
@@ -135,7 +135,7 @@ export async function readBodyPart(input: {
 }
 
 /**
- * Masks with the declared form in force for this body only: the request and response of an exchange share
+ * Masks with the side and the declared form in force for this body only: the request and response of an exchange share
  * one context and are masked concurrently, but each maskBody call runs to completion, so setting the form
  * around it (and slicing the forms it learned) cannot leak into the other body.
  */
@@ -143,15 +143,18 @@ function maskDeclared(
   plain: Uint8Array,
   contentType: string | null,
   ctx: MaskContext,
+  side: "request" | "response",
   declared: DeclaredForm | null,
   onForms: ((forms: DeclaredForm[]) => void) | undefined,
 ): Uint8Array {
   const learnedBefore = ctx.learnedForms.length;
   ctx.declaredForm = declared;
+  ctx.side = side;
   try {
     return maskBody(plain, contentType, ctx);
   } finally {
     ctx.declaredForm = null;
+    ctx.side = "request";
     const learned = ctx.learnedForms.slice(learnedBefore);
     if (onForms && learned.length > 0) onForms(learned);
   }

@@ -27,6 +27,7 @@ export type CompiledRule = {
   validate: "luhn-card" | "iban" | null;
   headers: ReadonlySet<string>;
   scopes: ReadonlySet<FieldScope> | null;
+  side: "request" | "response" | null;
 };
 
 export type CompiledPolicy = {
@@ -55,6 +56,7 @@ const MATCH_KEYS = [
   "validate",
   "header",
   "in",
+  "side",
 ] as const;
 const RULE_KEYS = ["id", "action", "match", "customer", "keepLast", "maskChar"];
 const FILE_KEYS = ["version", "disable", "rules", "encryptionPublicKey", "$schema", "description"];
@@ -205,6 +207,9 @@ function compileRule(input: unknown, index: number, hasKey: boolean, errors: str
     errors.push(`${where(id)}: match.validate must be "luhn-card" or "iban"`);
   if (validate !== null && match.value === undefined)
     errors.push(`${where(id)}: match.validate needs match.value`);
+  const side = match.side ?? null;
+  if (side !== null && side !== "request" && side !== "response")
+    errors.push(`${where(id)}: match.side must be "request" or "response"`);
   const detector = match.detector ?? null;
   if (detector !== null && !(DETECTOR_NAMES as readonly string[]).includes(detector))
     errors.push(`${where(id)}: match.detector must be one of ${DETECTOR_NAMES.join(", ")}`);
@@ -258,5 +263,6 @@ function compileRule(input: unknown, index: number, hasKey: boolean, errors: str
     validate,
     headers: new Set(strings("header").map((h) => h.toLowerCase())),
     scopes: scopes.length > 0 ? new Set(scopes as FieldScope[]) : null,
+    side: side === "request" || side === "response" ? side : null,
   };
 }

@@ -183,10 +183,13 @@ export const DEFAULT_RULES: readonly PolicyRule[] = [
     },
   },
   {
+    // What the customer typed (login, checkout, account forms and calls) links the session to them; pages
+    // and API answers keep the identifier as it was shown, since that is what the customer saw.
     id: "customer-identifier",
     action: "hash",
     customer: true,
     match: {
+      side: "request",
       field: [
         "username",
         "user",

@@ -35,6 +35,8 @@ export type RuleMatch = {
   validate?: "luhn-card" | "iban";
   /** Header names. */
   header?: string[];
+  /** Limits the rule to bodies the client sent ("request") or the site sent ("response"). */
+  side?: "request" | "response";
   /** Limits field rules to some kinds of fields. */
   in?: FieldScope[];
 };
