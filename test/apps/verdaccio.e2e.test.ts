@@ -121,6 +121,10 @@ describe("Verdaccio (npm) through the recorder", () => {
     replays = await replayEveryPageView(APP, stack, pageViews, live.views, SHOWN_MASKED);
     run.figures.page_views = pageViews.length;
     run.figures.page_views_replayed_exact = replays.filter((r) => replayFailures([r]).length === 0).length;
+    run.figures.faint_pixels = replays.reduce(
+      (n, r) => n + r.comparisons.reduce((m, c) => m + Math.max(0, c.faint), 0),
+      0,
+    );
     expect(pageViews.length).toBeGreaterThanOrEqual(2);
     expect(replayFailures(replays)).toEqual([]);
     expect(stack.origin.requests(), "requests that reached the live application").toEqual([]);

@@ -18,6 +18,8 @@ export type AppFigures = {
   from_cache: number;
   page_views: number;
   page_views_replayed_exact: number;
+  /** Pixels changed by at most 2 colour levels in replays (raster noise, not counted as differences). */
+  faint_pixels: number;
   secret_hits: number;
   replay_origin_requests: number;
   files_scanned: number;
