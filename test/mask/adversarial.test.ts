@@ -161,6 +161,18 @@ const PROBES: Probe[] = [
     "application/x-www-form-urlencoded",
     CARD,
   ],
+  [
+    "a percent-encoded card in a link (DokuWiki's search wildcard)",
+    '<a href="/doku.php?do=search&amp;sf=1&amp;q=%2A4677426351325007">Ends with</a>',
+    "text/html",
+    "4677426351325007",
+  ],
+  [
+    "a card in a URL path of a JSON link",
+    '{"next":"/-/verdaccio/data/search/4588633203906581"}',
+    "application/json",
+    "4588633203906581",
+  ],
   // Minified HTML.
   ["minified password value", `<input type="password"value="${PASSWORD}">`, "text/html", PASSWORD],
   [

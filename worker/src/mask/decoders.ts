@@ -14,7 +14,9 @@ function nextSpecial(source: string, i: number, end: number, decoding: Decoding)
         ? c === 38
         : decoding === "url"
           ? c === 37 || c === 43
-          : decoding === "js" && c === 92
+          : decoding === "html-url"
+            ? c === 38 || c === 37 || c === 43
+            : decoding === "js" && c === 92
     )
       return k;
   }
@@ -27,7 +29,7 @@ function nextSpecial(source: string, i: number, end: number, decoding: Decoding)
  * folded the way NFKC folds what detectors look at: full-width and other Unicode decimal digits become
  * ASCII digits; NBSP and the other Unicode spaces become a space; Unicode dashes become "-".
  */
-export type Decoding = "plain" | "html" | "url" | "js";
+export type Decoding = "plain" | "html" | "url" | "js" | "html-url";
 
 /** Named entities that can stand for a separator or a digit-adjacent character; others stay as written. */
 const NAMED_ENTITIES: Readonly<Record<string, string>> = {
@@ -122,14 +124,14 @@ export function appendDecoded(
       if (i >= end) break;
     }
     const c = source.charCodeAt(i);
-    if (decoding === "html" && c === 38 /* & */) {
+    if ((decoding === "html" || decoding === "html-url") && c === 38 /* & */) {
       const entity = htmlEntityAt(source, i, end);
       if (entity) {
         view.push(entity.char, i, i + entity.length);
         i += entity.length;
         continue;
       }
-    } else if (decoding === "url" && (c === 37 /* % */ || c === 43) /* + */) {
+    } else if ((decoding === "url" || decoding === "html-url") && (c === 37 /* % */ || c === 43) /* + */) {
       if (c === 43) {
         view.push(" ", i, i + 1);
         i++;

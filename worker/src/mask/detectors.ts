@@ -90,13 +90,14 @@ function digitRuns(text: string): Group[][] {
 
 /**
  * Whether the run touches an identifier at `at` (looking in direction `step`): a letter or digit, or one
- * connector (`-`, `_`, `.`, `/`, `:`, `#`) with a letter or digit behind it, as in `interface-0-6284…` or
- * `ORD-4111…`: ids and keys rather than a number written for a person.
+ * connector (`-`, `_`, `.`) with a letter or digit behind it, as in `interface-0-6284…`, `ORD-4111…` or
+ * `hero.4111….webp`: ids and names rather than a number written for a person. A slash is not a connector:
+ * `/cards/4111…/edit` and `4111… 12/27` hold cards.
  */
 function glued(text: string, at: number, step: 1 | -1): boolean {
   const c = text.charCodeAt(at);
   if (isWordChar(c)) return true;
-  const connector = c === 45 || c === 95 || c === 46 || c === 47 || c === 58 || c === 35;
+  const connector = c === 45 || c === 95 || c === 46;
   return connector && isWordChar(text.charCodeAt(at + step));
 }
 

@@ -86,6 +86,18 @@ const TEXT_ATTRIBUTES: ReadonlySet<string> = new Set([
   "background",
 ]);
 
+const URL_ATTRIBUTES: ReadonlySet<string> = new Set([
+  "href",
+  "src",
+  "srcset",
+  "action",
+  "formaction",
+  "cite",
+  "data",
+  "poster",
+  "background",
+]);
+
 /** Script types whose text is JSON data; other scripts are code or templates. */
 const JSON_SCRIPT = /^(application\/json|application\/ld\+json|text\/json|importmap|speculationrules)$/i;
 const JS_SCRIPT =
@@ -160,7 +172,9 @@ export function maskHtml(html: string, ctx: MaskContext, binary = true): string 
           if (value !== "")
             edits.push({ start: span.start, end: span.end, text: applyAction(rule, value, ctx, label) });
         } else if (TEXT_ATTRIBUTES.has(span.name) || span.name.startsWith("data-")) {
-          appendDecoded(attributes, html, span.start, span.end, "html", binary);
+          // URLs carry a second layer, percent-encoding: `?q=%2A4111…` is "*4111…".
+          const decoding = URL_ATTRIBUTES.has(span.name) ? "html-url" : "html";
+          appendDecoded(attributes, html, span.start, span.end, decoding, binary);
           attributes.break(span.end);
         }
       }
