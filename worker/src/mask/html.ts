@@ -147,6 +147,11 @@ function textAttributeMayHold(attribs: Attribs, ctx: MaskContext): boolean {
 }
 
 export function maskHtml(html: string, ctx: MaskContext, binary = true): string {
+  return applyEdits(html, htmlEdits(html, ctx, binary));
+}
+
+/** The edits that mask an HTML document (see maskHtml), for callers that apply them to bytes. */
+export function htmlEdits(html: string, ctx: MaskContext, binary: boolean): Edit[] {
   const edits: Edit[] = [];
   const text = new TextView();
   const attributes = new TextView();
@@ -278,5 +283,5 @@ export function maskHtml(html: string, ctx: MaskContext, binary = true): string 
     ...detectInView(text, ctx, "html", AS_IS, false),
     ...detectInView(attributes, ctx, "html:attribute"),
   );
-  return applyEdits(html, edits);
+  return edits;
 }

@@ -68,6 +68,16 @@ export function maskJsonText(
   return applyEdits(text, jsonEdits(text, ctx, location, options, 0));
 }
 
+/** The edits that mask a JSON document, for callers that apply them to bytes. */
+export function maskJsonEdits(
+  text: string,
+  ctx: MaskContext,
+  location: string,
+  options: JsonOptions = {},
+): Edit[] {
+  return jsonEdits(text, ctx, location, options, 0);
+}
+
 function jsonEdits(
   text: string,
   ctx: MaskContext,

@@ -3,9 +3,10 @@ import { binaryToBytes, bytesToBinary, encodeUtf16, isUtf16 } from "../util/bina
 import type { MaskContext } from "./context.ts";
 import { maskCss } from "./css.ts";
 import { maskUrlEncoded } from "./form-urlencoded.ts";
-import { maskHtml } from "./html.ts";
+import { htmlEdits, maskHtml } from "./html.ts";
 import { maskJavaScript } from "./javascript.ts";
-import { maskJsonText } from "./json-tokens.ts";
+import { maskJsonEdits, maskJsonText } from "./json-tokens.ts";
+import { applyEditsToBytes, type Edit } from "../util/edits.ts";
 import { boundaryOf, maskMultipart } from "./multipart.ts";
 import { sniffBoundary, sniffClass, sniffUtf16, type Sniffed } from "./sniff.ts";
 import { maskValues } from "./value-rules.ts";
@@ -22,6 +23,14 @@ export class MaskError extends Error {
 
 type Input = { text: string; binary: boolean; bytes: Uint8Array; contentType: string | null };
 type TextMasker = (input: Input, ctx: MaskContext) => string;
+type EditMasker = (input: Input, ctx: MaskContext) => Edit[];
+
+/** The big structured classes give edits, applied to the bytes directly (no string rebuilt per body). */
+const EDIT_MASKERS: Partial<Record<Sniffed, EditMasker>> = {
+  html: ({ text, binary }, ctx) => htmlEdits(text, ctx, binary),
+  json: ({ text, binary }, ctx) => maskJsonEdits(text, ctx, "json", { binary, identifierKeys: true }),
+  image: ({ text, binary }, ctx) => htmlEdits(text, ctx, binary),
+};
 
 /**
  * Which masker reads which class of body (after sniffing: see sniff.ts). Real binary (images, fonts,
@@ -68,9 +77,13 @@ export function maskBody(bytes: Uint8Array, contentType: string | null, ctx: Mas
       ? encodeUtf16(masker({ text, binary: false, bytes: ascii, contentType }, ctx), utf16)
       : bytes;
   }
-  const masker = MASKERS[sniffClass(bytes, declared, isSvg)];
+  const sniffed = sniffClass(bytes, declared, isSvg);
+  const masker = MASKERS[sniffed];
   if (!masker) return bytes;
   const text = bytesToBinary(bytes);
+  const editMasker = EDIT_MASKERS[sniffed];
+  if (editMasker)
+    return applyEditsToBytes(bytes, editMasker({ text, binary: true, bytes, contentType }, ctx));
   const masked = masker({ text, binary: true, bytes, contentType }, ctx);
   return masked === text ? bytes : binaryToBytes(masked);
 }
