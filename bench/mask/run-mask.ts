@@ -55,16 +55,34 @@ export async function runMaskBench(
       log(`mask: ${name} ${mbs.toFixed(1)} MB/s`);
       return Math.round(mbs * 10) / 10;
     };
-    // Interleave the cases that are compared with each other, so load on the shared machine hits both alike.
+    /**
+     * The ratio that decides the target: masking and parse-only alternate sample by sample, and the median of
+     * the per-pair ratios is reported, so load on the shared machine hits both sides of each pair alike.
+     */
+    const pairedRatio = async (iterations: number): Promise<number> => {
+      await call("html-mask", 2);
+      await call("html-parse-only", 2);
+      const ratios: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        const noop = await call("noop", 1);
+        const mask = Math.max(0.001, (await call("html-mask", iterations)) - noop);
+        const parse = Math.max(0.001, (await call("html-parse-only", iterations)) - noop);
+        ratios.push(parse / mask);
+      }
+      ratios.sort((a, b) => a - b);
+      return ratios[Math.floor(ratios.length / 2)] ?? 0;
+    };
     const htmlMask = await measure("html-mask", 20, sizes.html);
     const htmlParse = await measure("html-parse-only", 20, sizes.html);
+    const paired = await pairedRatio(20);
+    log(`mask: html masking / parse-only, median of 15 alternating pairs: ${paired.toFixed(2)}`);
     const rewriter = await measure("html-rewriter-mask", 20, sizes.html);
     const jsonMask = await measure("json-mask", 5, sizes.json);
     const jsonParse = await measure("json-parse", 5, sizes.json);
-    const ratio = Math.round((htmlMask / htmlParse) * 100) / 100;
+    const ratio = Math.round(paired * 100) / 100;
     return {
       method:
-        "Inside workerd (Miniflare), one request per sample running N iterations, timed from outside (Worker clocks stand still during computation); the no-op request's time is subtracted; median of 7 samples. Inputs: bench/mask/fixtures.ts.",
+        "Inside workerd (Miniflare), one request per sample running N iterations, timed from outside (Worker clocks stand still during computation); the no-op request's time is subtracted; median of 7 samples; the HTML ratio is the median of 15 alternating mask/parse-only pairs. Masking is measured on the response side (what a site sends). Inputs: bench/mask/fixtures.ts.",
       html_bytes: sizes.html,
       json_bytes: sizes.json,
       html_mb_s: htmlMask,
@@ -77,13 +95,13 @@ export async function runMaskBench(
         {
           name: "HTML masking vs htmlparser2 parse-only",
           measured: ratio,
-          target: ">= 0.5x",
-          pass: ratio >= 0.5,
+          target: ">= 0.7x",
+          pass: ratio >= 0.7,
         },
       ],
       notes: [
         `HTMLRewriter variant (input/meta/marked-element attributes only, then the same value rules): ${rewriter} MB/s vs the htmlparser2 masker ${htmlMask} MB/s (${Math.round((rewriter / htmlMask) * 10) / 10}x).`,
-        "Decision: htmlparser2 is kept. The HTMLRewriter variant is faster but not equally correct: it re-serialises every tag it modifies (e.g. `data-x='a'  class` loses a space: bytes outside the masked span change), it does not yet mask textarea or marked-element text, script state or selector rules, and it exists only inside workerd, while the same masker must also run in `npm run policy -- test` on Node. htmlparser2 meets the target (>= 0.5x parse-only).",
+        "Decision: htmlparser2 is kept. The HTMLRewriter variant is faster but not equally correct: it re-serialises every tag it modifies (e.g. `data-x='a'  class` loses a space: bytes outside the masked span change), it does not yet mask textarea or marked-element text, script state or selector rules, and it exists only inside workerd, while the same masker must also run in `npm run policy -- test` on Node. The ratio is the median of 15 alternating mask/parse-only pairs (the MB/s figures above are separate medians).",
       ],
     };
   } finally {
