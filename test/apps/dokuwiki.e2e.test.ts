@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDokuWiki } from "./dokuwiki.ts";
 import { settledExchanges, type ArchivedExchange } from "./lib/archive.ts";
 import { checkCapture, checkInAppReplay, checkSecrets, type AppRun } from "./lib/checks.ts";
-import { replayEveryPageView, replayFailures, type ReplayResult } from "./lib/replay-check.ts";
+import { noiseFigures, replayEveryPageView, replayFailures, type ReplayResult } from "./lib/replay-check.ts";
 import { writeAppFigures } from "./lib/results.ts";
 import { shoot } from "./lib/screens.ts";
 import { cardSecrets, newCardNumber, newPassword, type Secret } from "./lib/secrets.ts";
@@ -144,10 +144,7 @@ describe("DokuWiki (Debian) through the recorder", () => {
     replays = await replayEveryPageView(APP, stack, pageViews, live.views, SHOWN_MASKED);
     run.figures.page_views = pageViews.length;
     run.figures.page_views_replayed_exact = replays.filter((r) => replayFailures([r]).length === 0).length;
-    run.figures.faint_pixels = replays.reduce(
-      (n, r) => n + r.comparisons.reduce((m, c) => m + Math.max(0, c.faint), 0),
-      0,
-    );
+    Object.assign(run.figures, noiseFigures(replays));
     expect(pageViews.length).toBeGreaterThan(0);
     expect(replayFailures(replays)).toEqual([]);
     expect(stack.origin.requests(), "requests that reached the live application").toEqual([]);

@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { settledExchanges, type ArchivedExchange } from "./lib/archive.ts";
 import { checkCapture, checkInAppReplay, checkSecrets, type AppRun } from "./lib/checks.ts";
-import { replayEveryPageView, replayFailures, type ReplayResult } from "./lib/replay-check.ts";
+import { noiseFigures, replayEveryPageView, replayFailures, type ReplayResult } from "./lib/replay-check.ts";
 import { writeAppFigures } from "./lib/results.ts";
 import { shoot } from "./lib/screens.ts";
 import { cardSecrets, newCardNumber, newPassword, type Secret } from "./lib/secrets.ts";
@@ -121,10 +121,7 @@ describe("Verdaccio (npm) through the recorder", () => {
     replays = await replayEveryPageView(APP, stack, pageViews, live.views, SHOWN_MASKED);
     run.figures.page_views = pageViews.length;
     run.figures.page_views_replayed_exact = replays.filter((r) => replayFailures([r]).length === 0).length;
-    run.figures.faint_pixels = replays.reduce(
-      (n, r) => n + r.comparisons.reduce((m, c) => m + Math.max(0, c.faint), 0),
-      0,
-    );
+    Object.assign(run.figures, noiseFigures(replays));
     expect(pageViews.length).toBeGreaterThanOrEqual(2);
     expect(replayFailures(replays)).toEqual([]);
     expect(stack.origin.requests(), "requests that reached the live application").toEqual([]);

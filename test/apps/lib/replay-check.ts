@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Page, type Response } from "playwright-core";
+import { chromium, type Browser, type Page, type Response } from "playwright-core";
 import { PNG } from "pngjs";
 import pixelmatch from "pixelmatch";
 import type { Box } from "../../browser/pixels.ts";
@@ -21,6 +21,13 @@ export type Comparison = {
   differing: number;
   /** Pixels changed by at most FAINT_LEVELS colour levels (raster noise), not counted in `differing`. */
   faint: number;
+  /**
+   * The renderer's own noise floor on this page, when it was needed (differences were left outside the
+   * masked boxes): the largest colour change between two loads of the same archived page, or null.
+   */
+  noiseFloor: number | null;
+  /** Differing pixels excused as raster noise: within `noiseFloor` and on an antialiased edge. */
+  noise: number;
   outside: number;
   problem: string | null;
 };
@@ -55,36 +62,71 @@ function firstResponse(response: Response | null): Promise<Response | null> {
  */
 const FAINT_LEVELS = 2;
 
-/** Changed pixels, and those outside every allowed box with their bounding box. */
-function differences(a: Buffer, b: Buffer, allowed: readonly Box[]) {
+/** Largest colour change of one channel between two pixels at byte offset `i`. */
+function delta(one: Buffer, two: Buffer, i: number): number {
+  let d = 0;
+  for (let c = 0; c < 4; c++) d = Math.max(d, Math.abs((one[i + c] ?? 0) - (two[i + c] ?? 0)));
+  return d;
+}
+
+/** Largest colour change between two screenshots of the same size (the noise floor of two loads). */
+function maxLevel(a: Buffer, b: Buffer): number {
+  const one = PNG.sync.read(a);
+  const two = PNG.sync.read(b);
+  if (one.width !== two.width || one.height !== two.height) return 0;
+  let max = 0;
+  for (let i = 0; i < one.data.length; i += 4) max = Math.max(max, delta(one.data, two.data, i));
+  return max;
+}
+
+/** pixelmatch's colours in its diff mask: an antialiased pixel (not counted with includeAA false), a change. */
+const AA_GREEN = [0, 255, 0] as const;
+const CHANGE_RED = [255, 0, 0] as const;
+
+/**
+ * Changed pixels, and those outside every allowed box with their bounding box. With a noise floor, a changed
+ * pixel outside the boxes is excused (`noise`) only when its change is within the floor and pixelmatch finds
+ * it on an antialiased edge in one of the two screenshots (its `includeAA: false` detection).
+ */
+function differences(a: Buffer, b: Buffer, allowed: readonly Box[], noiseFloor: number | null) {
   const one = PNG.sync.read(a);
   const two = PNG.sync.read(b);
   if (one.width !== two.width || one.height !== two.height)
     throw new Error(`screenshots differ in size: ${one.width}x${one.height} vs ${two.width}x${two.height}`);
   const { width, height } = one;
-  let [differing, faint, outside] = [0, 0, 0];
+  const diff = new PNG({ width, height });
+  pixelmatch(one.data, two.data, diff.data, width, height, {
+    threshold: 0,
+    includeAA: false,
+    diffMask: true,
+    aaColor: [...AA_GREEN],
+    diffColor: [...CHANGE_RED],
+  });
+  let [differing, faint, noise, outside] = [0, 0, 0, 0];
   let [x0, y0, x1, y1] = [Infinity, Infinity, -1, -1];
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 4;
-      let delta = 0;
-      for (let c = 0; c < 4; c++)
-        delta = Math.max(delta, Math.abs((one.data[i + c] ?? 0) - (two.data[i + c] ?? 0)));
-      if (delta === 0) continue;
-      if (delta <= FAINT_LEVELS) {
+      const d = delta(one.data, two.data, i);
+      if (d === 0) continue;
+      if (d <= FAINT_LEVELS) {
         faint++;
         continue;
       }
       differing++;
       if (allowed.some((k) => x >= k.x && x < k.x + k.width && y >= k.y && y < k.y + k.height)) continue;
+      const antialiased = diff.data[i] === AA_GREEN[0] && diff.data[i + 1] === AA_GREEN[1];
+      if (noiseFloor !== null && d <= noiseFloor && antialiased) {
+        noise++;
+        continue;
+      }
       outside++;
       [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
     }
-  const diff = new PNG({ width, height });
-  pixelmatch(one.data, two.data, diff.data, width, height, { threshold: 0, includeAA: true });
   return {
     differing,
     faint,
+    noise,
     outside,
     where: `within x ${x0}–${x1}, y ${y0}–${y1}`,
     diff: PNG.sync.write(diff),
@@ -93,22 +135,45 @@ function differences(a: Buffer, b: Buffer, allowed: readonly Box[]) {
 
 /**
  * Compares a live screenshot with the replay's: differing pixels are allowed only inside masked boxes, those
- * of the live page (where a secret or the login showed) and of the replay (where a stand-in shows).
+ * of the live page (where a secret or the login showed) and of the replay (where a stand-in shows). When some
+ * are left outside and `again` can load the same replay once more, the renderer's noise floor on this page is
+ * measured (that second load against the first) and only antialiased pixels within it are excused.
  */
-export async function compareShots(app: string, live: Shot, replayed: Shot): Promise<Comparison> {
+export async function compareShots(
+  app: string,
+  live: Shot,
+  replayed: Shot,
+  again?: () => Promise<Shot>,
+): Promise<Comparison> {
   const allowed = [...live.masked, ...replayed.masked];
+  const failed = (problem: string): Comparison => ({
+    label: live.label,
+    differing: -1,
+    faint: -1,
+    noiseFloor: null,
+    noise: 0,
+    outside: -1,
+    problem,
+  });
   let result;
+  let noiseFloor: number | null = null;
   try {
-    result = differences(live.png, replayed.png, allowed);
+    result = differences(live.png, replayed.png, allowed, null);
+    if (result.outside > 0 && again) {
+      noiseFloor = maxLevel(replayed.png, (await again()).png);
+      result = differences(live.png, replayed.png, allowed, noiseFloor);
+    }
   } catch (error) {
     await saveArtifacts(app, live.label, live, replayed, null);
-    return { label: live.label, differing: -1, faint: -1, outside: -1, problem: String(error) };
+    return failed(String(error));
   }
   if (result.outside > 0) await saveArtifacts(app, live.label, live, replayed, result.diff);
   return {
     label: live.label,
     differing: result.differing,
     faint: result.faint,
+    noiseFloor,
+    noise: result.noise,
     outside: result.outside,
     problem:
       result.outside > 0 ? `${result.outside} differing pixels outside masked spans, ${result.where}` : null,
@@ -186,7 +251,9 @@ export async function replayEveryPageView(
       const want = view?.shots[0];
       if (want)
         result.comparisons.push(
-          await compareShots(app, want, await shoot(page, want.label, maskedValues, STAND_IN)),
+          await compareShots(app, want, await shoot(page, want.label, maskedValues, STAND_IN), () =>
+            reload(browser, replayUrl, want, maskedValues),
+          ),
         );
     } catch (error) {
       result.problem = error instanceof Error ? error.message : String(error);
@@ -197,6 +264,22 @@ export async function replayEveryPageView(
   }
   await browser.close();
   return results;
+}
+
+/**
+ * The same replay loaded once more, in a context of its own (its own paint history), for the noise floor.
+ * Its page-view event is recorded again; that is the replay's log, not the archive.
+ */
+async function reload(browser: Browser, replayUrl: string, want: Shot, maskedValues: readonly string[]) {
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  try {
+    const page = await context.newPage();
+    await setClockTo(page, want);
+    await page.goto(replayUrl);
+    return await shoot(page, want.label, maskedValues, STAND_IN);
+  } finally {
+    await context.close();
+  }
 }
 
 /** What the replay itself listed for a page view: requests it blocked or never recorded (`replay_events`). */
@@ -225,4 +308,25 @@ export function replayFailures(results: readonly ReplayResult[]): string[] {
         );
   }
   return out;
+}
+
+/**
+ * What each noise rule excused, per page view (`replay_noise` in test-results/apps.json): `faint` (a change
+ * of at most FAINT_LEVELS anywhere) and `noise` (antialiased pixels within the page's measured noise floor).
+ */
+export function noiseFigures(results: readonly ReplayResult[]) {
+  const pages = results.flatMap((r) =>
+    r.comparisons.map((c) => ({
+      page_view: `${r.method} ${r.url}`,
+      label: c.label,
+      faint: Math.max(0, c.faint),
+      noise_floor: c.noiseFloor,
+      noise: c.noise,
+    })),
+  );
+  return {
+    faint_pixels: pages.reduce((n, p) => n + p.faint, 0),
+    noise_pixels: pages.reduce((n, p) => n + p.noise, 0),
+    replay_noise: pages,
+  };
 }

@@ -20,6 +20,16 @@ export type AppFigures = {
   page_views_replayed_exact: number;
   /** Pixels changed by at most 2 colour levels in replays (raster noise, not counted as differences). */
   faint_pixels: number;
+  /** Antialiased pixels excused within a page's measured noise floor (see compareShots). */
+  noise_pixels: number;
+  /** Per page view: what each of the two rules excused, and the noise floor when one was measured. */
+  replay_noise: Array<{
+    page_view: string;
+    label: string;
+    faint: number;
+    noise_floor: number | null;
+    noise: number;
+  }>;
   secret_hits: number;
   replay_origin_requests: number;
   files_scanned: number;

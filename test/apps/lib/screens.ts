@@ -14,13 +14,36 @@ export type Shot = {
   at: number;
 };
 
-/** Browser-side code is passed as a string: these files are type-checked without the DOM library. */
+/**
+ * Browser-side code is passed as a string: these files are type-checked without the DOM library.
+ *
+ * A stand-in rarely has the width of what it replaced (`XXXXXXXXXXXX5007` is wider than the digits), so the
+ * rest of its line moves: on DokuWiki's search results the comma after the card shifted 3 px. That reflow is
+ * the mask's, not a replay fault, so a masked text's allowed box is its line band: each line box it occupies
+ * (getClientRects() of the text and of its element), from its left edge to the right edge of the content box
+ * of its nearest block-level container, as tall as that line. Nothing is allowed above, below or to the left,
+ * nor on the following lines: text pushed onto another line, or anything else that moved, still fails.
+ */
 const FIND_MASKED = `(values, standIn) => {
   const boxes = [];
   const pattern = standIn === null ? null : new RegExp(standIn);
   const add = (r) => {
     if (r.width > 0 && r.height > 0)
       boxes.push({ x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height });
+  };
+  const blockOf = (el) => {
+    let c = el;
+    while (c.parentElement && /^(inline|contents)/.test(getComputedStyle(c).display)) c = c.parentElement;
+    return c;
+  };
+  const addLines = (rects, container) => {
+    const box = container.getBoundingClientRect();
+    const style = getComputedStyle(container);
+    const right = box.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight);
+    for (const r of rects) {
+      add(r);
+      if (right > r.right) add({ left: r.left, top: r.top, width: right - r.left, height: r.height });
+    }
   };
   const shows = (text) => values.some((v) => text.includes(v)) || (pattern !== null && pattern.test(text));
   for (const el of document.querySelectorAll("input, textarea, select")) {
@@ -29,11 +52,14 @@ const FIND_MASKED = `(values, standIn) => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (!shows(node.textContent ?? "")) continue;
+    const parent = node.parentElement;
+    if (!parent) continue;
+    const container = blockOf(parent);
     const range = document.createRange();
     range.selectNodeContents(node);
-    for (const r of range.getClientRects()) add(r);
+    addLines(range.getClientRects(), container);
     // The element around the text: masking may change the text's length and so its box.
-    if (node.parentElement) add(node.parentElement.getBoundingClientRect());
+    addLines(parent.getClientRects(), container);
   }
   return boxes;
 }`;
