@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { everythingStored } from "../helpers/archive.ts";
+import { luhnComplete } from "../helpers/cards.ts";
 import { SITE, visit } from "../helpers/visit.ts";
 
 /**
@@ -11,22 +12,6 @@ import { SITE, visit } from "../helpers/visit.ts";
  */
 const CARD_PREFIXES = ["4", "51", "52", "55", "2221", "34", "37", "6011", "65", "3530"];
 const LENGTHS: Record<string, number> = { "34": 15, "37": 15 };
-
-function luhnComplete(partial: string): string {
-  for (let d = 0; d <= 9; d++) {
-    const candidate = partial + d;
-    let sum = 0;
-    let double = false;
-    for (let i = candidate.length - 1; i >= 0; i--) {
-      let n = candidate.charCodeAt(i) - 48;
-      if (double) n = n * 2 > 9 ? n * 2 - 9 : n * 2;
-      sum += n;
-      double = !double;
-    }
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error("unreachable");
-}
 
 const card = fc
   .tuple(

@@ -64,17 +64,8 @@ const INLINE_TAGS: ReadonlySet<string> = new Set([
   "tspan",
 ]);
 
-/** Attributes whose values are text or URLs a page shows or follows; geometry, style and handlers are not. */
-const TEXT_ATTRIBUTES: ReadonlySet<string> = new Set([
-  "value",
-  "content",
-  "title",
-  "alt",
-  "placeholder",
-  "label",
-  "aria-label",
-  "aria-description",
-  "aria-valuetext",
+/** Attributes that hold URLs: read through entities and then percent-encoding. */
+const URL_ATTRIBUTES: ReadonlySet<string> = new Set([
   "href",
   "src",
   "srcset",
@@ -86,16 +77,18 @@ const TEXT_ATTRIBUTES: ReadonlySet<string> = new Set([
   "background",
 ]);
 
-const URL_ATTRIBUTES: ReadonlySet<string> = new Set([
-  "href",
-  "src",
-  "srcset",
-  "action",
-  "formaction",
-  "cite",
-  "data",
-  "poster",
-  "background",
+/** Attributes whose values are text or URLs a page shows or follows; geometry, style and handlers are not. */
+const TEXT_ATTRIBUTES: ReadonlySet<string> = new Set([
+  ...URL_ATTRIBUTES,
+  "value",
+  "content",
+  "title",
+  "alt",
+  "placeholder",
+  "label",
+  "aria-label",
+  "aria-description",
+  "aria-valuetext",
 ]);
 
 /** Script types whose text is JSON data; other scripts are code or templates. */
