@@ -1,6 +1,6 @@
 import type { MaskContext } from "./context.ts";
 import { applyEdits, type Edit } from "../util/edits.ts";
-import { stringEnd } from "./json-tokens.ts";
+import { stringEnd } from "./string-literals.ts";
 import { detectInView, mayHoldValues, viewOf } from "./value-detection.ts";
 
 /**

@@ -5,6 +5,15 @@ import { formatPosition, matchesJsonPath } from "./policy/json-path.ts";
 import type { CompiledRule } from "./policy/compile-policy.ts";
 import { applyEdits, type Edit } from "../util/edits.ts";
 import { plausibleSecret } from "./plausible-secret.ts";
+import {
+  escapeString,
+  isDigit,
+  isIdentPart,
+  isIdentStart,
+  isNumberPart,
+  nextNonSpace,
+  stringEnd,
+} from "./string-literals.ts";
 import { detectInView, mayHoldValues, viewOf } from "./value-detection.ts";
 
 /**
@@ -260,58 +269,7 @@ function stringContentEdits(
   }));
 }
 
-/** Writes a replacement into a string literal with the given quote, so the document stays valid. */
-function escapeString(value: string, quote: number): string {
-  let out = "";
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === quote || c === Char.Backslash) out += `\\${value[i]}`;
-    else if (c < 0x20) out += `\\u${c.toString(16).padStart(4, "0")}`;
-    else out += value[i];
-  }
-  return out;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-function isIdentStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
-}
-function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || isDigit(c);
-}
-function isNumberPart(c: number): boolean {
-  return isDigit(c) || c === 46 || c === 101 || c === 69 || c === 43 || c === Char.Minus;
-}
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13;
-}
-
 function arrayIndex(stack: Frame[]): number | null {
   const top = stack.at(-1);
   return top?.array ? top.index : null;
-}
-
-/**
- * `end`: index just past the string token; `innerEnd`: end of its content. An unterminated string runs to
- * the end of the text (or, for a single-quoted string, of the line): all of it is content.
- */
-export function stringEnd(text: string, start: number): { end: number; innerEnd: number } {
-  const quote = text.charCodeAt(start);
-  let i = start + 1;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === Char.Backslash) i += 2;
-    else if (c === quote) return { end: i + 1, innerEnd: i };
-    else if (c === Char.Newline && quote === Char.Apostrophe) return { end: i, innerEnd: i };
-    else i++;
-  }
-  return { end: text.length, innerEnd: text.length };
-}
-
-function nextNonSpace(text: string, from: number): number {
-  let i = from;
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
-  return i;
 }
