@@ -53,6 +53,34 @@ export const SRI_PAGE =
   `<script src="/sri/card.js" integrity="${sriHash("sha384", SRI_ASSETS["/sri/card.js"].body)}" crossorigin="anonymous"></script>` +
   "</head><body><p>Scripts with integrity</p></body></html>";
 
+/**
+ * A single-page app that builds its API URLs from an absolute base the server wrote out, as Verdaccio does
+ * (`window.__VERDACCIO_BASENAME_UI_OPTIONS`): in an inline script, a JSON island, a script file (with
+ * integrity) and a JSON answer with escaped slashes. Replay must make the site's own origin root-relative.
+ */
+const APP_BASE = "https://shop.example/";
+export const BASE_ASSETS = {
+  "/base/app.js": {
+    type: "text/javascript; charset=utf-8",
+    body:
+      `var api = "${APP_BASE}api/x"; // ${APP_BASE}comment\n` +
+      "var re = /https:\\/\\/shop\\.example\\//;\n" +
+      "fetch(`${window.__BASE.base}api/x`);\n",
+  },
+  "/base/options.json": {
+    type: "application/json",
+    body: '{"base":"https:\\/\\/shop.example\\/","cdn":"https://cdn.example/","origin":"https://shop.example"}',
+  },
+} as const;
+
+export const BASE_PAGE =
+  "<!doctype html><html><head>" +
+  `<script>window.__BASE = {"base":"${APP_BASE}","other":"https://shop.example.evil/"};</script>` +
+  `<script type="application/json" id="island">{"url":"${APP_BASE}island"}</script>` +
+  `<script type="text/x-template">${APP_BASE}template</script>` +
+  `<script src="/base/app.js" integrity="${sriHash("sha384", BASE_ASSETS["/base/app.js"].body)}"></script>` +
+  `</head><body><p>${APP_BASE}text</p></body></html>`;
+
 const ROUTES: Record<string, Route> = {
   "/latin1": (_req, res) => {
     res.writeHead(200, { "content-type": "text/html; charset=iso-8859-1" });
@@ -182,6 +210,19 @@ const ROUTES: Record<string, Route> = {
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
     res.end(SRI_PAGE);
   },
+  "/base": (_req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(BASE_PAGE);
+  },
+  ...Object.fromEntries(
+    Object.entries(BASE_ASSETS).map(([path, asset]): [string, Route] => [
+      path,
+      (_req, res) => {
+        res.writeHead(200, { "content-type": asset.type, "cache-control": "max-age=3600" });
+        res.end(asset.body);
+      },
+    ]),
+  ),
   ...Object.fromEntries(
     Object.entries(SRI_ASSETS).map(([path, asset]): [string, Route] => [
       path,

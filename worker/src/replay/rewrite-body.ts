@@ -2,22 +2,27 @@ import { charsetOf, classify } from "../snapshot/content-class.ts";
 import { binaryToBytes, bytesToBinary } from "../util/binary-string.ts";
 import { rewriteCss } from "./rewrite-css.ts";
 import { rewriteHtml } from "./rewrite-html.ts";
+import { rewriteScript } from "./rewrite-script.ts";
 import type { SiteOrigin } from "./site-origin.ts";
 
 /**
  * Which recorded bodies are rewritten for replay, by content class. HTML (and SVG, which is markup with
- * `href`s) and CSS carry URLs the browser resolves itself; JS and JSON are left as recorded (a script's
- * same-origin requests already go to the replay origin; anything else it builds is blocked and listed).
+ * `href`s) and CSS carry URLs the browser resolves itself; JS and JSON carry URLs a script resolves, often
+ * from an absolute base the server wrote out (rewrite-script.ts rewrites the strings that start with the
+ * site's origin). A script's root-relative requests already go to the replay origin; anything else it
+ * builds is blocked and listed.
  */
 const REWRITERS = {
   html: rewriteHtml,
   css: rewriteCss,
+  js: rewriteScript,
+  json: rewriteScript,
   svg: rewriteHtml,
 } as const satisfies Record<string, (text: string, site: SiteOrigin) => string>;
 
 function rewriterFor(contentType: string | null): ((text: string, site: SiteOrigin) => string) | null {
   const cls = classify(contentType);
-  if (cls === "html" || cls === "css") return REWRITERS[cls];
+  if (cls === "html" || cls === "css" || cls === "js" || cls === "json") return REWRITERS[cls];
   if (cls === "image" && /svg/i.test(contentType ?? "")) return REWRITERS.svg;
   return null;
 }

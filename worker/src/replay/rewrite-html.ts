@@ -1,5 +1,6 @@
 import { Parser } from "htmlparser2";
 import { cssUrlEdits } from "./rewrite-css.ts";
+import { scriptUrlEdits } from "./rewrite-script.ts";
 import { applyEdits, type Edit } from "../util/edits.ts";
 import { leadingSpace, refreshUrlStart, rootRelativeEdit, type SiteOrigin } from "./site-origin.ts";
 import { srcsetUrlStarts } from "./srcset.ts";
@@ -8,16 +9,58 @@ import { urlAttributeKind, type UrlAttributeKind } from "./url-attributes.ts";
 
 /**
  * Rewrites a recorded HTML document (a binary string) for replay: absolute URLs to the recorded site in
- * URL attributes (URL_ATTRIBUTES), refresh directives, inline styles and `<style>` elements become
- * root-relative. htmlparser2 finds the tags (it recovers from malformed HTML the way browsers do, and
- * knows that `<script>`, `<textarea>` and `<title>` hold no tags); every byte outside the changed URL
- * prefixes stays as recorded. Scripts are not rewritten: their same-origin requests already land on the
- * replay origin.
+ * URL attributes (URL_ATTRIBUTES), refresh directives, inline styles, `<style>` elements and the strings
+ * of inline scripts and JSON islands (rewrite-script.ts) become root-relative. htmlparser2 finds the tags
+ * (it recovers from malformed HTML the way browsers do, and knows that `<script>`, `<textarea>` and
+ * `<title>` hold no tags); every byte outside the changed URL prefixes stays as recorded.
  */
+
+/** The elements whose text is rewritten, and how; a `<script>` only when its type is JS or JSON. */
+const RAW_TEXT_EDITS = {
+  style: cssUrlEdits,
+  script: scriptUrlEdits,
+} as const satisfies Record<string, (text: string, site: SiteOrigin, offset: number) => Edit[]>;
+
+/**
+ * `<script type>` values (lower-cased, parameters dropped) whose text is JavaScript or JSON: a classic
+ * script's JavaScript MIME types (HTML §4.12.1 and MIME Sniffing §4.6), modules, import maps, speculation
+ * rules and JSON data islands. Other types (`text/x-template`, `text/x-handlebars`) hold markup or text
+ * replay does not understand, and stay as recorded.
+ */
+const SCRIPT_TYPES: ReadonlySet<string> = new Set([
+  "",
+  "module",
+  "importmap",
+  "speculationrules",
+  "application/ecmascript",
+  "application/javascript",
+  "application/x-ecmascript",
+  "application/x-javascript",
+  "text/ecmascript",
+  "text/javascript",
+  "text/javascript1.0",
+  "text/javascript1.1",
+  "text/javascript1.2",
+  "text/javascript1.3",
+  "text/javascript1.4",
+  "text/javascript1.5",
+  "text/jscript",
+  "text/livescript",
+  "text/x-ecmascript",
+  "text/x-javascript",
+  "application/json",
+  "text/json",
+]);
+
+function rewritesScript(type: string | undefined): boolean {
+  const essence = (type ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  return SCRIPT_TYPES.has(essence) || essence.endsWith("+json");
+}
+
 export function rewriteHtml(html: string, site: SiteOrigin): string {
   const edits: Edit[] = [];
-  let style: { start: number; end: number } | null = null;
-  let inStyle = false;
+  let raw: { tag: keyof typeof RAW_TEXT_EDITS; start: number; end: number } | null = null;
+  let rawTag: keyof typeof RAW_TEXT_EDITS | null = null;
 
   const parser = new Parser(
     {
@@ -30,21 +73,21 @@ export function rewriteHtml(html: string, site: SiteOrigin): string {
           const value = tag.slice(span.valueStart, span.valueEnd);
           edits.push(...attributeEdits(kind, value, site, tagStart + span.valueStart));
         }
-        if (name === "style") {
-          inStyle = true;
-          style = null;
+        if (name === "style" || (name === "script" && rewritesScript(attribs["type"]))) {
+          rawTag = name;
+          raw = null;
         }
       },
       ontext() {
-        if (!inStyle) return;
-        const start = style?.start ?? parser.startIndex;
-        style = { start, end: parser.endIndex + 1 };
+        if (rawTag === null) return;
+        const start = raw?.start ?? parser.startIndex;
+        raw = { tag: rawTag, start, end: parser.endIndex + 1 };
       },
       onclosetag(name: string) {
-        if (name !== "style") return;
-        inStyle = false;
-        if (style) edits.push(...cssUrlEdits(html.slice(style.start, style.end), site, style.start));
-        style = null;
+        if (name !== rawTag) return;
+        rawTag = null;
+        if (raw) edits.push(...RAW_TEXT_EDITS[raw.tag](html.slice(raw.start, raw.end), site, raw.start));
+        raw = null;
       },
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },

@@ -6,7 +6,7 @@ import { integrityMatches, parseIntegrity } from "./sri.ts";
 
 /**
  * Masking can change a stored script or stylesheet (a card number in a string literal becomes XXXX), and
- * replay rewrites stylesheets' absolute URLs; either way the bytes a replayed page's subresource arrives
+ * replay rewrites absolute URLs in stylesheets and scripts; either way the bytes a replayed page's subresource arrives
  * with can differ from those its `integrity` attribute hashed, and the browser would refuse the script or
  * stylesheet (W3C SRI §3.3.5). So before a page is served, each integrity-checked element's URL is looked
  * up as replay would answer it in this page view; the attribute is kept when the bytes replay would serve

@@ -12,21 +12,32 @@ export type SiteOrigin = {
   origin: string;
   /** Sticky, case-insensitive: the site's origin at a given index, then a character that ends a host. */
   prefix: RegExp;
-  /** The host anywhere, case-insensitive: a body that never names it has nothing to rewrite. */
+  /**
+   * As `prefix`, for the content of a JavaScript string or JSON string, tried at its start: slashes may be
+   * escaped (`http:\/\/shop.example\/a`, as PHP's json_encode writes them), and the string's end ends it.
+   */
+  literalPrefix: RegExp;
+  /** The host anywhere, after `//` or `\/\/`, case-insensitive: a body that never names it has nothing to rewrite. */
   mentioned: RegExp;
 };
 
 /** Characters that may follow an origin in a URL, or end the URL in the markup around it. */
 const HOST_END = String.raw`(?=[/?#\s"'(),;<>]|$)`;
+/** The same inside a string literal's content: a slash (maybe escaped), a query, a fragment or its end. */
+const LITERAL_HOST_END = String.raw`(?=/|\\/|[?#]|$)`;
+/** A slash in a string literal, as written or escaped. */
+const SLASH = String.raw`(?:/|\\/)`;
 
 export function siteOriginOf(recordedUrl: string): SiteOrigin {
   const url = new URL(recordedUrl);
   // A default port may still be spelled out (`https://shop.example:443/`); a non-default one must match.
   const port = url.port === "" ? "(?::(?:80|443))?" : `:${url.port}`;
+  const host = escapeRegExp(url.hostname);
   return {
     origin: url.origin,
-    prefix: new RegExp(`(?:https?:)?//${escapeRegExp(url.hostname)}${port}${HOST_END}`, "iy"),
-    mentioned: new RegExp(`//${escapeRegExp(url.hostname)}`, "i"),
+    prefix: new RegExp(`(?:https?:)?//${host}${port}${HOST_END}`, "iy"),
+    literalPrefix: new RegExp(`^(?:https?:)?${SLASH}${SLASH}${host}${port}${LITERAL_HOST_END}`, "i"),
+    mentioned: new RegExp(`${SLASH}${SLASH}${host}`, "i"),
   };
 }
 
