@@ -50,7 +50,7 @@ export class MaskContext {
   /** Values waiting to be sealed to the policy's public key (WebCrypto is async; maskers are not). */
   readonly pendingEncryptions = new Map<string, string>();
   readonly #findings = new Map<string, MaskFinding>();
-  readonly #fieldRules = new Map<string, CompiledRule | null>();
+  readonly #fieldRules: FieldRuleCache;
 
   constructor(
     options: {
@@ -75,6 +75,8 @@ export class MaskContext {
       rule.fieldContains.length > 0 ||
       rule.fieldSuffix.length > 0 ||
       rule.fieldWords.length > 0;
+    // Exchanges whose URL narrows no rule share one cache per policy: field names repeat across requests.
+    this.#fieldRules = this.rules.length === this.policy.rules.length ? sharedCache(this.policy) : new Map();
     this.fieldRules = this.rules.filter(selects);
     this.valueRules = this.rules.filter((rule) => rule.value !== null || rule.detector !== null);
     this.selectorRules = this.rules.filter(
@@ -105,8 +107,10 @@ export class MaskContext {
    * the last two joined ("credit card number").
    */
   fieldRule(name: string, scope: FieldScope): CompiledRule | null {
-    const key = `${this.side}\u0000${scope}\u0000${name}`;
-    const cached = this.#fieldRules.get(key);
+    const kind = `${this.side}:${scope}`;
+    let byName = this.#fieldRules.get(kind);
+    if (!byName) this.#fieldRules.set(kind, (byName = new Map()));
+    const cached = byName.get(name);
     if (cached !== undefined) return cached;
     const names = fieldNameReadings(name);
     const rule =
@@ -117,7 +121,9 @@ export class MaskContext {
               (candidate.side === null || candidate.side === this.side) &&
               names.some((reading) => selectsReading(candidate, reading, scope)),
           ) ?? null);
-    if (this.#fieldRules.size < 1000) this.#fieldRules.set(key, rule);
+    // Bounded: names come from traffic (JSON keys, form fields), so a hostile client could send millions.
+    if (byName.size >= MAX_CACHED_NAMES) byName.clear();
+    byName.set(name, rule);
     return rule;
   }
 
@@ -176,6 +182,17 @@ function pathAndQuery(url: string | null): string | null {
   } catch {
     return url;
   }
+}
+
+/** Field name → rule, per side and kind of field. */
+type FieldRuleCache = Map<string, Map<string, CompiledRule | null>>;
+const MAX_CACHED_NAMES = 5000;
+const sharedCaches = new WeakMap<CompiledPolicy, FieldRuleCache>();
+
+function sharedCache(policy: CompiledPolicy): FieldRuleCache {
+  let cache = sharedCaches.get(policy);
+  if (!cache) sharedCaches.set(policy, (cache = new Map()));
+  return cache;
 }
 
 /** One way to read a field name: its normalised form and its words. */

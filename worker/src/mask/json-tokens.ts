@@ -47,7 +47,7 @@ type Frame = {
   pendingValue: { start: number; end: number; string: boolean; quote: number } | null;
 };
 
-const NAME_KEYS: ReadonlySet<string> = new Set(["name", "key", "field", "fieldname", "param", "id"]);
+const NAME_KEYS: ReadonlySet<string> = new Set(["name", "key", "field", "fieldname", "param"]);
 const VALUE_KEYS: ReadonlySet<string> = new Set(["value", "val", "v", "fieldvalue", "data"]);
 /** How deep strings-inside-strings are scanned (JSON in a JSON string in a GraphQL variable). */
 const MAX_NESTING = 2;
