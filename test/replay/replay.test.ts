@@ -70,6 +70,17 @@ async function replay(
   return replayAt(url, init);
 }
 
+/** The page view's replay origin, which replayed scripts' URLs to the site name. */
+function replayOrigin(pageView: ExchangeRow): string {
+  const url = replayUrl(
+    { sessionId: pageView.session_id, pageViewId: pageView.id },
+    SITE,
+    "http://127.0.0.1/",
+    REPLAY_HOST,
+  );
+  return new URL(url).origin;
+}
+
 async function replayAt(
   url: string,
   init: { method?: string; dest?: string; accept?: string; body?: string; type?: string } = {},
@@ -174,7 +185,7 @@ describe("replay of recorded page views", () => {
     expect(text).toContain(`src="https://cdn.example/tracker.js"`);
     expect(
       sameBytes(
-        rewriteBody(stored, rec.mirror.content_type, siteOriginOf(rec.mirror.url)),
+        rewriteBody(stored, rec.mirror.content_type, siteOriginOf(rec.mirror.url), replayOrigin(rec.mirror)),
         new TextEncoder().encode(text),
       ),
     ).toBe(true);

@@ -8,6 +8,8 @@ import { scanAttributes } from "../../worker/src/replay/tag-attributes.ts";
 
 const site = siteOriginOf("https://shop.example/products/home-insurance?x=1");
 const local = siteOriginOf("http://127.0.0.1:8787/");
+/** The origin of the replay request being answered; only scripts' strings name it. */
+const REPLAY = "http://s1--p2.replay.localhost:8787";
 
 describe("rewriteUrl", () => {
   it.each([
@@ -158,7 +160,7 @@ describe("rewriteHtml", () => {
     [
       "script text",
       `<script>fetch("https://shop.example/api"); var a = '<a href="https://shop.example/x">';</script>`,
-      `<script>fetch("/api"); var a = '<a href="https://shop.example/x">';</script>`,
+      `<script>fetch("${REPLAY}/api"); var a = '<a href="https://shop.example/x">';</script>`,
     ],
     [
       "textarea text",
@@ -167,12 +169,12 @@ describe("rewriteHtml", () => {
     ],
     ["a comment", `<!-- <a href="https://shop.example/x"> -->`, `<!-- <a href="https://shop.example/x"> -->`],
   ])("%s", (_name, input, expected) => {
-    expect(rewriteHtml(input, site)).toBe(expected);
+    expect(rewriteHtml(input, site, REPLAY)).toBe(expected);
   });
 
   it("keeps every other byte of a page, whitespace and odd markup included", () => {
     const page = `<!DOCTYPE html>\n<html><head>\t<link rel=stylesheet href="https://shop.example/s.css" >\n<title>a &amp; b</title></head>\n<body class="x"  data-y=1><p>unclosed<img src=https://shop.example/i.png alt></body></html>\n`;
-    const out = rewriteHtml(page, site);
+    const out = rewriteHtml(page, site, REPLAY);
     expect(out).toBe(
       page.replace("https://shop.example/s.css", "/s.css").replace("https://shop.example/i.png", "/i.png"),
     );
@@ -208,7 +210,7 @@ describe("rewriteBody", () => {
       0xc3,
       ...bytes("</a>"),
     ]);
-    const out = rewriteBody(input, "text/html; charset=utf-8", site);
+    const out = rewriteBody(input, "text/html; charset=utf-8", site, REPLAY);
     expect([...out]).toEqual([...bytes(`<a href="/x">`), 0xff, 0xc3, ...bytes("</a>")]);
   });
 
@@ -218,16 +220,17 @@ describe("rewriteBody", () => {
     ["UTF-16 HTML", "text/html; charset=utf-16", `<a href="https://shop.example/x">`],
   ])("leaves %s as recorded", (_name, type, text) => {
     const input = bytes(text);
-    expect(rewriteBody(input, type, site)).toBe(input);
+    expect(rewriteBody(input, type, site, REPLAY)).toBe(input);
   });
 
   it("rewrites CSS and SVG", () => {
-    const css = rewriteBody(bytes("a{b:url(https://shop.example/a.png)}"), "text/css", site);
+    const css = rewriteBody(bytes("a{b:url(https://shop.example/a.png)}"), "text/css", site, REPLAY);
     expect(new TextDecoder().decode(css)).toBe("a{b:url(/a.png)}");
     const svg = rewriteBody(
       bytes(`<svg><image href="https://shop.example/i.png"/></svg>`),
       "image/svg+xml",
       site,
+      REPLAY,
     );
     expect(new TextDecoder().decode(svg)).toBe(`<svg><image href="/i.png"/></svg>`);
   });

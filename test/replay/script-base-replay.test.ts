@@ -9,20 +9,26 @@ import { BASE_ASSETS, BASE_PAGE } from "../origin/edge-origin.ts";
 
 const REPLAY_HOST = env.REPLAY_HOST ?? "replay.localhost";
 
-/** What the support agent's browser gets for one path on the page view's replay origin. */
-async function replay(pageView: ExchangeRow, path: string, dest: string): Promise<Response> {
-  const url = replayUrl(
+function replayUrlOf(pageView: ExchangeRow, path: string): string {
+  return replayUrl(
     { sessionId: pageView.session_id, pageViewId: pageView.id },
     SITE + path,
     "http://127.0.0.1/",
     REPLAY_HOST,
   );
+}
+
+/** What the support agent's browser gets for one path on the page view's replay origin. */
+async function replay(pageView: ExchangeRow, path: string, dest: string): Promise<Response> {
+  const url = replayUrlOf(pageView, path);
   const { response, body } = await visit(new Request(url, { headers: { "sec-fetch-dest": dest } }));
   return new Response(body, response);
 }
 
 describe("replay of an app that builds API URLs from an absolute base", () => {
   let page: ExchangeRow;
+  /** The page view's replay origin (`http://<session>--<page view>.<REPLAY_HOST>`), as scripts now name it. */
+  let origin: string;
 
   beforeAll(async () => {
     const erin = new Customer("erin");
@@ -34,16 +40,17 @@ describe("replay of an app that builds API URLs from an absolute base", () => {
     const found = rows.find((row) => row.url === `${SITE}/base` && row.page_view === 1);
     if (!found) throw new Error(`the page view was not recorded; have ${rows.map((r) => r.url).join(", ")}`);
     page = found;
+    origin = new URL(replayUrlOf(page, "/")).origin;
   });
 
-  it("makes the base root-relative in inline scripts and JSON islands, and drops the stale integrity", async () => {
+  it("points the base at the replay origin in inline scripts and JSON islands, and drops the stale integrity", async () => {
     const response = await replay(page, "/base", "document");
     expect(response.status).toBe(200);
     const expected = BASE_PAGE.replace(
       'window.__BASE = {"base":"https://shop.example/"',
-      'window.__BASE = {"base":"/"',
+      `window.__BASE = {"base":"${origin}/"`,
     )
-      .replace('{"url":"https://shop.example/island"}', '{"url":"/island"}')
+      .replace('{"url":"https://shop.example/island"}', `{"url":"${origin}/island"}`)
       .replace(/ integrity="[^"]+"/, "");
     expect(await response.text()).toBe(expected);
   });
@@ -52,13 +59,22 @@ describe("replay of an app that builds API URLs from an absolute base", () => {
     const response = await replay(page, "/base/app.js", "script");
     expect(response.status).toBe(200);
     expect(await response.text()).toBe(
-      BASE_ASSETS["/base/app.js"].body.replace('"https://shop.example/api/x"', '"/api/x"'),
+      BASE_ASSETS["/base/app.js"].body.replace('"https://shop.example/api/x"', `"${origin}/api/x"`),
     );
   });
 
   it("rewrites JSON string values with escaped slashes and the bare origin", async () => {
     const response = await replay(page, "/base/options.json", "empty");
     expect(response.status).toBe(200);
-    expect(await response.text()).toBe('{"base":"\\/","cdn":"https://cdn.example/","origin":""}');
+    const escaped = origin.replaceAll("/", "\\/");
+    expect(await response.text()).toBe(
+      `{"base":"${escaped}\\/","cdn":"https://cdn.example/","origin":"${origin}"}`,
+    );
+  });
+
+  it("names the page view's own replay origin, scheme included", async () => {
+    expect(origin).toMatch(new RegExp(`^https?://${page.session_id}--${page.id}\\.`, "i"));
+    const response = await replay(page, "/base/app.js", "script");
+    expect(await response.text()).toContain(`var api = "${origin}/api/x";`);
   });
 });

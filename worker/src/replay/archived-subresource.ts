@@ -22,8 +22,10 @@ export function archivedSubresources(input: {
   pageView: ExchangeRow;
   secret: string;
   site: SiteOrigin;
+  /** The replay origin the page is served on: the subresource's bytes are rewritten for it, as sent. */
+  replayOrigin: string;
 }): SubresourceLookup {
-  const { reader, blobs, pageView, secret, site } = input;
+  const { reader, blobs, pageView, secret, site, replayOrigin } = input;
   return async (siteUrl) => {
     const masked = await maskReplayRequest({
       url: siteUrl,
@@ -49,7 +51,9 @@ export function archivedSubresources(input: {
     // No stored body: replay sends an empty one.
     if (digest === null) return new Uint8Array(0);
     const bytes = await storedBody(blobs, digest);
-    return typeof bytes === "string" ? null : rewriteBody(bytes, answer.bodyFrom.content_type, site);
+    return typeof bytes === "string"
+      ? null
+      : rewriteBody(bytes, answer.bodyFrom.content_type, site, replayOrigin);
   };
 }
 

@@ -147,13 +147,23 @@ async function replay(
   const frameAncestors = consoleOrigins(site.origin, url, config.replayHost);
   const back = new URL(pageView.url).pathname + new URL(pageView.url).search;
   const blobs = new R2BlobStore(env.BLOBS);
+  // Scripts' URLs to the site are rewritten to this origin; a subresource of the page is requested from it too.
+  const replayOrigin = url.origin;
   const rctx: ResponseContext = {
     request,
     navigation,
     site,
+    replayOrigin,
     frameAncestors,
     blobs,
-    subresources: archivedSubresources({ reader, blobs, pageView, secret: config.secret, site }),
+    subresources: archivedSubresources({
+      reader,
+      blobs,
+      pageView,
+      secret: config.secret,
+      site,
+      replayOrigin,
+    }),
   };
 
   if (url.pathname === CSP_REPORT_PATH && request.method === "POST") {

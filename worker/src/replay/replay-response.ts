@@ -24,6 +24,8 @@ export type ResponseContext = {
   request: Request;
   navigation: boolean;
   site: SiteOrigin;
+  /** The origin of `request` (`http://<session>--<page view>.<REPLAY_HOST>:<port>`), which scripts' URLs name. */
+  replayOrigin: string;
   frameAncestors: readonly string[];
   blobs: BlobStore;
   /** Finds what a page's integrity-checked subresources would be served with; null: pages are sent as stored. */
@@ -88,7 +90,7 @@ export async function answerResponse(answer: Answer, ctx: ResponseContext): Prom
     const page = ctx.subresources
       ? await withoutStaleIntegrity(bytes, bodyFrom.content_type, row.url, ctx.site, ctx.subresources)
       : bytes;
-    body = rewriteBody(page, bodyFrom.content_type, ctx.site);
+    body = rewriteBody(page, bodyFrom.content_type, ctx.site, ctx.replayOrigin);
     extra["x-verbatim-digest"] = digest;
   } else if (!noBody && bodyFrom.response_body_note !== null) {
     // The site sent a body the recorder did not keep (type not recorded, masking failed, storage failed).

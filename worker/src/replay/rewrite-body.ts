@@ -8,8 +8,8 @@ import type { SiteOrigin } from "./site-origin.ts";
 /**
  * Which recorded bodies are rewritten for replay, by content class. HTML (and SVG, which is markup with
  * `href`s) and CSS carry URLs the browser resolves itself; JS and JSON carry URLs a script resolves, often
- * from an absolute base the server wrote out (rewrite-script.ts rewrites the strings that start with the
- * site's origin). A script's root-relative requests already go to the replay origin; anything else it
+ * from an absolute base the server wrote out (rewrite-script.ts points the strings that start with the
+ * site's origin at the replay origin being answered). A script's root-relative requests already go to the replay origin; anything else it
  * builds is blocked and listed.
  */
 const REWRITERS = {
@@ -18,17 +18,27 @@ const REWRITERS = {
   js: rewriteScript,
   json: rewriteScript,
   svg: rewriteHtml,
-} as const satisfies Record<string, (text: string, site: SiteOrigin) => string>;
+} as const satisfies Record<string, Rewriter>;
 
-function rewriterFor(contentType: string | null): ((text: string, site: SiteOrigin) => string) | null {
+type Rewriter = (text: string, site: SiteOrigin, replayOrigin: string) => string;
+
+function rewriterFor(contentType: string | null): Rewriter | null {
   const cls = classify(contentType);
   if (cls === "html" || cls === "css" || cls === "js" || cls === "json") return REWRITERS[cls];
   if (cls === "image" && /svg/i.test(contentType ?? "")) return REWRITERS.svg;
   return null;
 }
 
-/** The body to send for a recorded one: the same bytes unless an absolute URL to the site had to change. */
-export function rewriteBody(bytes: Uint8Array, contentType: string | null, site: SiteOrigin): Uint8Array {
+/**
+ * The body to send for a recorded one: the same bytes unless an absolute URL to the site had to change.
+ * `replayOrigin` is the origin of the replay request being answered (scripts' URLs name it).
+ */
+export function rewriteBody(
+  bytes: Uint8Array,
+  contentType: string | null,
+  site: SiteOrigin,
+  replayOrigin: string,
+): Uint8Array {
   const rewrite = rewriterFor(contentType);
   // UTF-16 is the one charset in use that is not ASCII-compatible; such pages are served as recorded.
   const charset = charsetOf(contentType);
@@ -37,6 +47,6 @@ export function rewriteBody(bytes: Uint8Array, contentType: string | null, site:
   const text = bytesToBinary(bytes);
   // Most pages use root-relative URLs only: skip the parse when the site's host is never written out.
   if (!site.mentioned.test(text)) return bytes;
-  const rewritten = rewrite(text, site);
+  const rewritten = rewrite(text, site, replayOrigin);
   return rewritten === text ? bytes : binaryToBytes(rewritten);
 }

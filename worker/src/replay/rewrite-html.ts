@@ -9,17 +9,21 @@ import { urlAttributeKind, type UrlAttributeKind } from "./url-attributes.ts";
 
 /**
  * Rewrites a recorded HTML document (a binary string) for replay: absolute URLs to the recorded site in
- * URL attributes (URL_ATTRIBUTES), refresh directives, inline styles, `<style>` elements and the strings
- * of inline scripts and JSON islands (rewrite-script.ts) become root-relative. htmlparser2 finds the tags
+ * URL attributes (URL_ATTRIBUTES), refresh directives, inline styles and `<style>` elements become
+ * root-relative; in the strings of inline scripts and JSON islands they name `replayOrigin` instead, and
+ * stay absolute (rewrite-script.ts says why). htmlparser2 finds the tags
  * (it recovers from malformed HTML the way browsers do, and knows that `<script>`, `<textarea>` and
  * `<title>` hold no tags); every byte outside the changed URL prefixes stays as recorded.
  */
 
 /** The elements whose text is rewritten, and how; a `<script>` only when its type is JS or JSON. */
 const RAW_TEXT_EDITS = {
-  style: cssUrlEdits,
+  style: (text, site, _replayOrigin, offset) => cssUrlEdits(text, site, offset),
   script: scriptUrlEdits,
-} as const satisfies Record<string, (text: string, site: SiteOrigin, offset: number) => Edit[]>;
+} as const satisfies Record<
+  string,
+  (text: string, site: SiteOrigin, replayOrigin: string, offset: number) => Edit[]
+>;
 
 /**
  * `<script type>` values (lower-cased, parameters dropped) whose text is JavaScript or JSON: a classic
@@ -57,7 +61,7 @@ function rewritesScript(type: string | undefined): boolean {
   return SCRIPT_TYPES.has(essence) || essence.endsWith("+json");
 }
 
-export function rewriteHtml(html: string, site: SiteOrigin): string {
+export function rewriteHtml(html: string, site: SiteOrigin, replayOrigin: string): string {
   const edits: Edit[] = [];
   let raw: { tag: keyof typeof RAW_TEXT_EDITS; start: number; end: number } | null = null;
   let rawTag: keyof typeof RAW_TEXT_EDITS | null = null;
@@ -86,7 +90,10 @@ export function rewriteHtml(html: string, site: SiteOrigin): string {
       onclosetag(name: string) {
         if (name !== rawTag) return;
         rawTag = null;
-        if (raw) edits.push(...RAW_TEXT_EDITS[raw.tag](html.slice(raw.start, raw.end), site, raw.start));
+        if (raw)
+          edits.push(
+            ...RAW_TEXT_EDITS[raw.tag](html.slice(raw.start, raw.end), site, replayOrigin, raw.start),
+          );
         raw = null;
       },
     },

@@ -3,10 +3,13 @@ import { applyEdits, type Edit } from "../util/edits.ts";
 import type { SiteOrigin } from "./site-origin.ts";
 
 /**
- * Absolute URLs to the recorded site inside JavaScript and JSON become root-relative. Single-page apps
- * build their API URLs from an absolute base the server wrote into a script or a JSON answer (Verdaccio's
- * `window.__VERDACCIO_BASENAME_UI_OPTIONS = {"base":"http://127.0.0.1:35809/"}`); replayed as recorded,
- * every call would leave the replay origin and be blocked by the replay CSP.
+ * Absolute URLs to the recorded site inside JavaScript and JSON point at the replay origin instead, and stay
+ * absolute. Single-page apps build their API URLs from an absolute base the server wrote into a script or a
+ * JSON answer (Verdaccio's `window.__VERDACCIO_BASENAME_UI_OPTIONS = {"base":"http://127.0.0.1:35809/"}`);
+ * replayed as recorded, every call would leave the replay origin and be blocked by the replay CSP. They
+ * stay absolute (unlike HTML attributes and CSS, which the browser resolves itself) because scripts test
+ * them as URLs: Verdaccio shows its tarball button only when `isURL(link, {require_protocol: true})`
+ * accepts the link, which a root-relative one fails.
  *
  * The text is read with js-tokens (the ECMAScript lexical grammar, as the masker reads scripts), so code,
  * regular expressions and comments are never touched. JSON is a subset of JavaScript's expression syntax
@@ -27,8 +30,12 @@ const KEY_BEFORE: ReadonlySet<string> = new Set(["{", ","]);
 
 type Candidate = { edit: Edit; before: string | null };
 
-/** Edits for the script or JSON in `text`, at `offset` in the surrounding text. */
-export function scriptUrlEdits(text: string, site: SiteOrigin, offset = 0): Edit[] {
+/**
+ * Edits for the script or JSON in `text`, at `offset` in the surrounding text. `replayOrigin` is the origin
+ * of the replay request being answered (`http://<session>--<page view>.replay.localhost:8787`), so the
+ * bytes are the same on every load of one page view's replay origin.
+ */
+export function scriptUrlEdits(text: string, site: SiteOrigin, replayOrigin: string, offset = 0): Edit[] {
   const edits: Edit[] = [];
   let at = 0;
   let before: string | null = null;
@@ -43,7 +50,7 @@ export function scriptUrlEdits(text: string, site: SiteOrigin, offset = 0): Edit
       edits.push(pending.edit);
     }
     pending = null;
-    const edit = stringStartEdit(token, start, site, offset);
+    const edit = stringStartEdit(token, start, site, replayOrigin, offset);
     if (edit) pending = { edit, before };
     before = token.value;
   }
@@ -51,11 +58,17 @@ export function scriptUrlEdits(text: string, site: SiteOrigin, offset = 0): Edit
   return edits;
 }
 
-export function rewriteScript(text: string, site: SiteOrigin): string {
-  return applyEdits(text, scriptUrlEdits(text, site));
+export function rewriteScript(text: string, site: SiteOrigin, replayOrigin: string): string {
+  return applyEdits(text, scriptUrlEdits(text, site, replayOrigin));
 }
 
-function stringStartEdit(token: Token, start: number, site: SiteOrigin, offset: number): Edit | null {
+function stringStartEdit(
+  token: Token,
+  start: number,
+  site: SiteOrigin,
+  replayOrigin: string,
+  offset: number,
+): Edit | null {
   if (!isStringStart(token.type)) return null;
   // An unclosed string is a script that does not parse: nothing in it is a URL the app uses.
   if ("closed" in token && !token.closed) return null;
@@ -64,7 +77,7 @@ function stringStartEdit(token: Token, start: number, site: SiteOrigin, offset: 
   const match = site.literalPrefix.exec(content);
   if (!match) return null;
   const from = offset + start + shape.open;
-  return { start: from, end: from + match[0].length, text: replacementFor(content.slice(match[0].length)) };
+  return { start: from, end: from + match[0].length, text: replacementFor(match[0], replayOrigin) };
 }
 
 function isStringStart(type: string): type is keyof typeof STRING_STARTS {
@@ -72,18 +85,12 @@ function isStringStart(type: string): type is keyof typeof STRING_STARTS {
 }
 
 /**
- * What the origin prefix becomes, by what follows it in the string. A path keeps its own leading slash;
- * a query or fragment gets one. A path that starts with two slashes gets `/.` in front, so it does not
- * become the protocol-relative `//evil.example/x` (as rootRelativeEdit in site-origin.ts).
- *
- * The bare origin (`"http://shop.example"`) becomes `""`, not `"/"`: an origin without a slash is a base
- * that apps join with a path that has one (`base + "/api/x"`, `${origin}/x`, or strip a trailing slash
- * first, as Verdaccio does); `""` keeps that root-relative, while `"/"` would make `//api/x`, a
- * protocol-relative URL to the host `api`.
+ * What the origin prefix becomes: the replay origin, its slashes escaped when the recorded prefix escaped
+ * them (`http:\/\/shop.example`, as PHP's json_encode writes), so the string reads as it did. Whatever
+ * followed the prefix (a path, a query, nothing) follows the replay origin unchanged: the result is an
+ * absolute URL, so a path that starts with two slashes (`//evil.example/x`) stays a path on the replay
+ * origin, and a bare origin stays a bare origin that `base + "/api/x"` joins as before.
  */
-function replacementFor(rest: string): string {
-  if (rest === "") return "";
-  if (/^(?:\/|\\\/){2}/.test(rest)) return "/.";
-  if (/^(?:\/|\\\/)/.test(rest)) return "";
-  return "/";
+function replacementFor(prefix: string, replayOrigin: string): string {
+  return prefix.includes("\\/") ? replayOrigin.replaceAll("/", "\\/") : replayOrigin;
 }
