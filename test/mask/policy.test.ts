@@ -247,6 +247,15 @@ describe("masking manifest", () => {
     expect(findings[1]?.commitments).toEqual([commitment("s".repeat(32), "123")]);
   });
 
+  it("commits to a card's digits however it was written, so any spelling proves it", async () => {
+    const { commitment } = await import("../../worker/src/mask/index.ts");
+    const digits = commitment("s".repeat(32), "4242424242424242");
+    for (const spelling of ["4242 4242 4242 4242", "4242-4242-4242-4242", "4242.4242.4242.4242"])
+      expect(commitment("s".repeat(32), spelling)).toBe(digits);
+    const { ctx } = mask("<p>4242&nbsp;4242&nbsp;4242&nbsp;4242</p>", "text/html");
+    expect(ctx.findings[0]?.commitments).toEqual([digits]);
+  });
+
   it("names the JSON path and the element in locations", () => {
     const json = mask('{"user":{"password":"x"}}', "application/json").ctx.findings[0];
     expect(json?.location).toBe("json:$.user.password");

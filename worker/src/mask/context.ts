@@ -167,7 +167,7 @@ export class MaskContext {
  * holding it. Card-like values commit to their digits, so "4242 4242…" and "4242-4242…" prove alike.
  */
 export function commitment(secret: string, value: string): string {
-  const canonical = /^[0-9 -]+$/.test(value) ? value.replace(/[ -]/g, "") : value;
+  const canonical = /^[0-9 .-]+$/.test(value) ? value.replace(/[ .-]/g, "") : value;
   const mac = hmac(sha256, encoder.encode(secret), encoder.encode(`commit:${canonical}`));
   let hex = "";
   for (const byte of mac.subarray(0, 16)) hex += byte.toString(16).padStart(2, "0");
