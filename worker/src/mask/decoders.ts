@@ -105,6 +105,30 @@ function utf8At(source: string, i: number, end: number): { cp: number; length: n
   return { cp, length: need + 1 };
 }
 
+/**
+ * Finds the characters HTML decoding must look at (`&`, non-ASCII) across one document whose ranges are
+ * appended in reading order: one native forward scan for the whole document instead of a character loop per
+ * text node. A found position is kept until the ranges pass it, so no part of the document is scanned twice.
+ */
+export class SpecialFinder {
+  readonly #source: string;
+  readonly #pattern = /[&\x80-\uffff]/g;
+  #found = -1;
+
+  constructor(source: string) {
+    this.#source = source;
+  }
+
+  next(i: number, end: number): number {
+    if (this.#found < i) {
+      this.#pattern.lastIndex = i;
+      const match = this.#pattern.exec(this.#source);
+      this.#found = match === null ? this.#source.length : match.index;
+    }
+    return Math.min(this.#found, end);
+  }
+}
+
 /** Appends `source[start, end)` decoded one layer. `binary`: the source is a binary string (bytes). */
 export function appendDecoded(
   view: CharSink,
@@ -113,11 +137,12 @@ export function appendDecoded(
   end: number,
   decoding: Decoding,
   binary: boolean,
+  finder: SpecialFinder | null = null,
 ): void {
   let i = start;
   while (i < end) {
     // Copy the run up to the next character that needs decoding in one piece.
-    const stop = nextSpecial(source, i, end, decoding);
+    const stop = finder ? finder.next(i, end) : nextSpecial(source, i, end, decoding);
     if (stop > i) {
       view.pushRun(source.slice(i, stop), i);
       i = stop;

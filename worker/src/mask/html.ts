@@ -2,7 +2,7 @@ import { Parser } from "htmlparser2";
 import { applyAction } from "./actions.ts";
 import type { MaskContext } from "./context.ts";
 import { decodedText } from "./decoders.ts";
-import { appendDecoded } from "./decoders.ts";
+import { appendDecoded, SpecialFinder } from "./decoders.ts";
 import { maskCss } from "./css.ts";
 import { ruleForElement } from "./element-rules.ts";
 import { actionPath, DECLARED_ATTRIBUTES, markLogin, type DeclaredField } from "./forms.ts";
@@ -147,6 +147,7 @@ export function maskHtml(html: string, ctx: MaskContext, binary = true): string 
 export function htmlEdits(html: string, ctx: MaskContext, binary: boolean): Edit[] {
   const edits: Edit[] = [];
   const text = new TextView();
+  const finder = new SpecialFinder(html);
   const attributes = new TextView();
   type Masking = { rule: CompiledRule; label: string };
   const open: Array<{ tag: string; masking: Masking | null }> = [];
@@ -238,7 +239,7 @@ export function htmlEdits(html: string, ctx: MaskContext, binary: boolean): Edit
         // Every text node goes into the view (the detectors' cues are checked once, over the joined text);
         // white space after a block boundary changes nothing, between inline elements it joins runs.
         if (!text.atBreak || !isBlank(html, start, end))
-          appendDecoded(text, html, start, end, "html", binary);
+          appendDecoded(text, html, start, end, "html", binary, finder);
       },
       oncomment() {
         const start = parser.startIndex;

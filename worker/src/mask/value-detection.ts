@@ -30,8 +30,10 @@ export function detectInView(
   const text = view.toString();
   const claimed: Array<[number, number]> = [];
   const edits: Edit[] = [];
+  // One scan for every detector's letter cue; most texts have none, and then only cards are looked for.
+  const lettered = cuePattern(ctx.valueRules)?.test(text) ?? false;
   for (const rule of ctx.valueRules) {
-    for (const hit of findHits(rule, text)) {
+    for (const hit of findHits(rule, text, lettered)) {
       if (claimed.some(([a, b]) => hit.start < b && a < hit.end)) continue;
       const target = hit.kind ? ctx.ruleById(hit.kind) : rule;
       if (!target) continue;
@@ -129,10 +131,12 @@ function decodeBase64Text(run: string): string | null {
   return /[0-9]{4}|eyJ|[A-Za-z]{4}/.test(bytes) ? bytes : null;
 }
 
-function findHits(rule: CompiledRule, text: string): Hit[] {
+function findHits(rule: CompiledRule, text: string, lettered: boolean): Hit[] {
   if (rule.detector) {
     const detector = DETECTORS[rule.detector];
-    return hasCue(detector, text) ? detector.find(text) : [];
+    // A loop cue (cards) costs as much as the detector's own single pass: run the detector directly.
+    if (typeof detector.cue === "function") return detector.find(text);
+    return lettered && hasCue(detector, text) ? detector.find(text) : [];
   }
   const pattern = rule.value;
   if (!pattern) return [];
@@ -194,18 +198,29 @@ export function viewOf(
   return view;
 }
 
-/** One pattern per rule set for the letter cues of its detectors (cards are found by a loop). */
-const cuePatterns = new WeakMap<readonly CompiledRule[], RegExp | null>();
+/**
+ * One pattern for the letter cues of a rule set's detectors (cards are found by a loop), compiled once per
+ * distinct set: each exchange's context has its own rule array, but the sets repeat.
+ */
+const cuePatterns = new Map<string, RegExp | null>();
+const cueKeys = new WeakMap<readonly CompiledRule[], string>();
 
 function cuePattern(rules: readonly CompiledRule[]): RegExp | null {
-  if (cuePatterns.has(rules)) return cuePatterns.get(rules) ?? null;
-  const sources: string[] = [];
-  for (const rule of rules) {
-    const cue = rule.detector ? DETECTORS[rule.detector].cue : null;
-    if (cue instanceof RegExp) sources.push(`(?:${cue.source})`);
+  let key = cueKeys.get(rules);
+  if (key === undefined) {
+    const sources: string[] = [];
+    for (const rule of rules) {
+      const cue = rule.detector ? DETECTORS[rule.detector].cue : null;
+      if (cue instanceof RegExp) sources.push(`(?:${cue.source})`);
+    }
+    key = sources.join("|");
+    cueKeys.set(rules, key);
   }
-  const pattern = sources.length > 0 ? new RegExp(sources.join("|")) : null;
-  cuePatterns.set(rules, pattern);
+  let pattern = cuePatterns.get(key);
+  if (pattern === undefined) {
+    pattern = key === "" ? null : new RegExp(key);
+    if (cuePatterns.size < 64) cuePatterns.set(key, pattern);
+  }
   return pattern;
 }
 

@@ -39,18 +39,23 @@ export function parseSelector(text: string): Selector | string {
 
 export function matchesSelector(selector: Selector, tag: string, attribs: Record<string, string>): boolean {
   if (selector.tag !== null && selector.tag !== tag) return false;
-  return selector.tests.every((test) => {
+  // A loop, not `every` with a closure: this runs for every element of every page.
+  for (const test of selector.tests) {
     const actual = attribs[test.name];
     if (actual === undefined) return false;
     switch (test.op) {
       case "exists":
-        return true;
+        break;
       case "equals":
-        return actual === test.value;
+        if (actual !== test.value) return false;
+        break;
       case "prefix":
-        return actual.startsWith(test.value);
+        if (!actual.startsWith(test.value)) return false;
+        break;
       case "includes":
-        return actual.split(/\s+/).includes(test.value);
+        if (!actual.split(/\s+/).includes(test.value)) return false;
+        break;
     }
-  });
+  }
+  return true;
 }
