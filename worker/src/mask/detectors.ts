@@ -56,36 +56,56 @@ function findCards(text: string): Hit[] {
  */
 function digitRuns(text: string): Group[][] {
   const runs: Group[][] = [];
-  let groups: Group[] = [];
+  // Scalars while scanning: groups are built only for the few runs long enough to hold a card (prices,
+  // dates and zip codes in a table would otherwise allocate an object per digit group).
+  let runStart = -1;
   let digits = 0;
   let i = 0;
-  const finish = (end: number) => {
-    const first = groups[0];
-    if (first && digits >= 13 && !glued(text, first.start - 1, -1) && !glued(text, end, 1)) runs.push(groups);
-    groups = [];
-    digits = 0;
-  };
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c < 48 || c > 57) {
       i++;
       continue;
     }
+    if (runStart < 0) runStart = i;
     let end = i;
     while (end < text.length && isDigit(text.charCodeAt(end))) end++;
-    const last = groups.at(-1);
-    groups.push({ start: i, end, sep: last ? text.slice(last.end, i) : "" });
     digits += end - i;
     // A separator continues the run only when a digit follows it.
-    const sep = text.charCodeAt(end);
-    const width = sep === 46 || sep === 45 ? 1 : sep === 32 ? (text.charCodeAt(end + 1) === 32 ? 2 : 1) : 0;
-    if (width > 0 && isDigit(text.charCodeAt(end + width))) i = end + width;
-    else {
-      finish(end);
-      i = end;
+    const width = separatorWidth(text, end);
+    if (width > 0 && isDigit(text.charCodeAt(end + width))) {
+      i = end + width;
+      continue;
     }
+    if (digits >= 13 && !glued(text, runStart - 1, -1) && !glued(text, end, 1))
+      runs.push(groupsOf(text, runStart, end));
+    runStart = -1;
+    digits = 0;
+    i = end;
   }
   return runs;
+}
+
+/** The separator after a digit group: a dot, a dash, one space or two. */
+function separatorWidth(text: string, at: number): number {
+  const c = text.charCodeAt(at);
+  if (c === 46 || c === 45) return 1;
+  if (c === 32) return text.charCodeAt(at + 1) === 32 ? 2 : 1;
+  return 0;
+}
+
+/** The digit groups of one run and the separator before each. */
+function groupsOf(text: string, start: number, end: number): Group[] {
+  const groups: Group[] = [];
+  let i = start;
+  while (i < end) {
+    let groupEnd = i;
+    while (groupEnd < end && isDigit(text.charCodeAt(groupEnd))) groupEnd++;
+    const last = groups.at(-1);
+    groups.push({ start: i, end: groupEnd, sep: last ? text.slice(last.end, i) : "" });
+    i = groupEnd + separatorWidth(text, groupEnd);
+  }
+  return groups;
 }
 
 /**

@@ -20,7 +20,8 @@ export class TextView {
   #sourceStarts: number[] = [];
   #sourceEnds: number[] = [];
   #copied: boolean[] = [];
-  #last = "";
+  /** The view ends with a break (or is empty): a further break adds nothing. */
+  #atBreak = true;
 
   /** One normalised character standing for `source[start, end)`. */
   push(char: string, start: number, end: number): void {
@@ -39,18 +40,18 @@ export class TextView {
     this.#copied.push(copied);
     this.#parts.push(text);
     this.#length += text.length;
-    this.#last = text;
+    this.#atBreak = text === BREAK;
     this.#text = null;
   }
 
   /** A break between ranges that must not be read as one run (block elements, separate attributes). */
   break(at: number): void {
-    if (this.#length > 0 && !this.#last.endsWith(BREAK)) this.push(BREAK, at, at);
+    if (!this.#atBreak) this.push(BREAK, at, at);
   }
 
   /** Nothing yet, or a break last: white space here joins nothing. */
   get atBreak(): boolean {
-    return this.#length === 0 || this.#last.endsWith(BREAK);
+    return this.#atBreak;
   }
 
   get length(): number {
