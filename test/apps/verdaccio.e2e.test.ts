@@ -127,18 +127,12 @@ describe("Verdaccio (npm) through the recorder", () => {
     expect(stack.origin.requests(), "requests that reached the live application").toEqual([]);
   });
 
-  // One retry: after an interaction there is no second load to measure the renderer's noise against (as
-  // there is for page views), and Chromium has drawn a focus ring's edge 2 pixels differently between runs.
-  it(
-    "answers the search and the package's JSON calls inside the replay from the archive",
-    { retry: 1 },
-    async () => {
-      await checkInAppReplay(stack, run, archive, live.views, {
-        label: "home, searched and opened the package",
-        maskedValues: SHOWN_MASKED,
-        isCall: (url) => url.pathname.startsWith("/-/verdaccio/data/"),
-        interact: searchAndOpen,
-      });
-    },
-  );
+  it("answers the search and the package's JSON calls inside the replay from the archive", async () => {
+    await checkInAppReplay(stack, run, archive, live.views, {
+      label: "home, searched and opened the package",
+      maskedValues: SHOWN_MASKED,
+      isCall: (url) => url.pathname.startsWith("/-/verdaccio/data/"),
+      interact: searchAndOpen,
+    });
+  });
 });

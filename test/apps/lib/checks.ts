@@ -123,10 +123,26 @@ export async function checkInAppReplay(
         `"${interaction.label}" could not be repeated in the replay: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}; failed requests: ${failed.join(", ") || "none"}; replay events: ${events.join(", ") || "none"}`,
       );
     }
+    // The same noise rule as for page views: if pixels are left outside the masked spans, the interaction is
+    // replayed once more in a fresh context and the change between the two replays is the renderer's floor.
+    const again = async () => {
+      const second = await stack.browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+      try {
+        const replay = await second.newPage();
+        await setClockTo(replay, want);
+        await replay.goto(replayUrl);
+        await settle(replay);
+        await interaction.interact(replay);
+        return await shoot(replay, want.label, interaction.maskedValues, STAND_IN);
+      } finally {
+        await second.close();
+      }
+    };
     const comparison = await compareShots(
       run.app,
       want,
       await shoot(page, want.label, interaction.maskedValues, STAND_IN),
+      again,
     );
     run.figures.replay_origin_requests = stack.origin.requests().length;
     expect(calls.length, "the interaction made calls in the replay").toBeGreaterThan(0);
