@@ -1,6 +1,6 @@
 /**
- * Payment card numbers (PANs). A candidate (the default `card-number-anywhere` rule's pattern: 13–19 digits
- * with optional single spaces or dashes) is a card only if its issuer prefix and length fit a known scheme
+ * Payment card numbers (PANs). A candidate (a digit run the `card-number` detector found: see detectors.ts)
+ * is a card only if its issuer prefix and length fit a known scheme
  * (ISO/IEC 7812 IIN ranges) and its Luhn check digit is right. The prefix table keeps 13-digit
  * epoch-millisecond timestamps, order numbers and prices from being taken for cards.
  */
