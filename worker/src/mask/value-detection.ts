@@ -1,6 +1,7 @@
 import { applyAction, maskedPositions } from "./actions.ts";
 import type { MaskContext } from "./context.ts";
-import { DETECTORS, hasCue, mayHoldCard, type Hit } from "./detectors.ts";
+import { mayHoldCard } from "./card-detector.ts";
+import { DETECTORS, hasCue, type Hit } from "./detectors.ts";
 import type { CompiledRule } from "./policy/compile-policy.ts";
 import { TextView } from "./text-view.ts";
 import { appendDecoded, type Decoding } from "./decoders.ts";
