@@ -1,8 +1,13 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { settledExchanges, type ArchivedExchange } from "./lib/archive.ts";
-import { checkCapture, checkInAppReplay, checkSecrets, type AppRun } from "./lib/checks.ts";
-import { noiseFigures, replayEveryPageView, replayFailures, type ReplayResult } from "./lib/replay-check.ts";
+import {
+  checkCapture,
+  checkInAppReplay,
+  checkPageViewReplays,
+  checkSecrets,
+  type AppRun,
+} from "./lib/checks.ts";
 import { writeAppFigures } from "./lib/results.ts";
 import { shoot } from "./lib/screens.ts";
 import { cardSecrets, newCardNumber, newPassword, type Secret } from "./lib/secrets.ts";
@@ -80,7 +85,6 @@ describe("Verdaccio (npm) through the recorder", () => {
   let stack: Stack;
   let live: LiveBrowsing;
   let archive: ArchivedExchange[] = [];
-  let replays: ReplayResult[] = [];
   const secrets: Secret[] = [
     { label: "password", value: USER.password },
     ...cardSecrets("card number", CARD),
@@ -116,15 +120,7 @@ describe("Verdaccio (npm) through the recorder", () => {
   });
 
   it("replays every page view pixel for pixel, masked spans aside", async () => {
-    const pageViews = archive.filter((e) => e.pageView);
-    stack.origin.reset();
-    replays = await replayEveryPageView(APP, stack, pageViews, live.views, SHOWN_MASKED);
-    run.figures.page_views = pageViews.length;
-    run.figures.page_views_replayed_exact = replays.filter((r) => replayFailures([r]).length === 0).length;
-    Object.assign(run.figures, noiseFigures(replays));
-    expect(pageViews.length).toBeGreaterThanOrEqual(2);
-    expect(replayFailures(replays)).toEqual([]);
-    expect(stack.origin.requests(), "requests that reached the live application").toEqual([]);
+    await checkPageViewReplays(stack, run, archive, live.views, SHOWN_MASKED, 2);
   });
 
   it("answers the search and the package's JSON calls inside the replay from the archive", async () => {

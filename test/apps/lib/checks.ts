@@ -4,7 +4,15 @@ import { expect } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { readBack, replayInfo, type ArchivedExchange } from "./archive.ts";
 import { compareWithArchive, readHar, type Capture } from "./har.ts";
-import { compareShots, pairViews, replayEvents, STAND_IN } from "./replay-check.ts";
+import {
+  compareShots,
+  noiseFigures,
+  pairViews,
+  replayEvents,
+  replayEveryPageView,
+  replayFailures,
+  STAND_IN,
+} from "./replay-check.ts";
 import type { AppFigures } from "./results.ts";
 import { setClockTo, settle, shoot } from "./screens.ts";
 import { needles, type Secret } from "./secrets.ts";
@@ -40,6 +48,29 @@ function excludePaths(): string[] {
 
 const list = (requests: Capture["missing"]) =>
   requests.map((r) => `${r.method} ${r.url} → ${r.status}`).join("\n");
+
+/**
+ * Every archived page view replayed in a browser and compared with what the customer saw, pixel for pixel
+ * outside the masked spans; nothing may reach the live application meanwhile. Figures go into `run`.
+ */
+export async function checkPageViewReplays(
+  stack: Stack,
+  run: AppRun,
+  archive: readonly ArchivedExchange[],
+  views: readonly LiveView[],
+  maskedValues: readonly string[],
+  minimumPageViews: number,
+): Promise<void> {
+  const pageViews = archive.filter((e) => e.pageView);
+  stack.origin.reset();
+  const replays = await replayEveryPageView(run.app, stack, pageViews, views, maskedValues);
+  run.figures.page_views = pageViews.length;
+  run.figures.page_views_replayed_exact = replays.filter((r) => replayFailures([r]).length === 0).length;
+  Object.assign(run.figures, noiseFigures(replays));
+  expect(pageViews.length).toBeGreaterThanOrEqual(minimumPageViews);
+  expect(replayFailures(replays)).toEqual([]);
+  expect(stack.origin.requests(), "requests that reached the live application").toEqual([]);
+}
 
 /** Every request in the live browser's HAR is one archived exchange; none went around the recorder. */
 export async function checkCapture(

@@ -1,9 +1,8 @@
-/**
- * The recorder's own first-party session cookie, set only when the visitor carries none of the origin's
- * session cookies, so that a visitor's first page is already in a session. It is removed from the request
- * before it reaches the origin: the site never sees it.
- */
-export const RECORDER_COOKIE = "__verbatim_sid";
+import { RECORDER_COOKIE } from "../snapshot/cookies.ts";
+
+// The name lives with the cookie parser (below both proxy/ and recorder/), so the recorder reads it without
+// reaching up into the proxy.
+export { RECORDER_COOKIE };
 
 /** 128 bits from the CSPRNG, hex. */
 export function newRecorderCookieValue(): string {

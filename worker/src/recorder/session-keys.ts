@@ -1,4 +1,4 @@
-import { RECORDER_COOKIE } from "../proxy/recorder-cookie.ts";
+import { RECORDER_COOKIE } from "../snapshot/cookies.ts";
 import { parseCookieHeader, parseSetCookie } from "../snapshot/cookies.ts";
 
 /**

@@ -1,3 +1,10 @@
+/**
+ * The recorder's own first-party session cookie, set only when the visitor carries none of the origin's
+ * session cookies, so that a visitor's first page is already in a session. It is removed from the request
+ * before it reaches the origin: the site never sees it.
+ */
+export const RECORDER_COOKIE = "__verbatim_sid";
+
 /** Cookie header parsing (RFC 6265 §5.4 for Cookie, §5.2 for Set-Cookie): names and values only. */
 export type CookiePair = { name: string; value: string };
 
