@@ -24,6 +24,16 @@ export default defineConfig({
           VERBATIM_SECRET: "test-secret-0123456789abcdef",
           ADMIN_TOKEN: "test-token",
         },
+        // As wrangler.toml, but partial batches go at once: tests wait for the index after every visit.
+        queueConsumers: {
+          "verbatim-records": {
+            maxBatchSize: 100,
+            maxBatchTimeout: 0,
+            maxRetries: 5,
+            deadLetterQueue: "verbatim-records-dlq",
+          },
+          "verbatim-records-dlq": { maxBatchSize: 10, maxBatchTimeout: 0 },
+        },
       },
     })),
   ],

@@ -1,6 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../worker/src/index.ts";
 import type { Env } from "../../worker/src/env.ts";
+import { counters } from "../../worker/src/log/health-counters.ts";
 
 export const SITE = "https://shop.example";
 
@@ -15,7 +16,21 @@ export async function visit(request: Request, overrides: Partial<Env> = {}): Pro
   const response = await worker.fetch(asIncoming(request), { ...env, ...overrides } as Env, ctx);
   const body = new Uint8Array(await response.arrayBuffer());
   await waitOnExecutionContext(ctx);
+  await indexed();
   return { response, body, text: new TextDecoder().decode(body) };
+}
+
+/**
+ * Waits until the records queue's consumer has indexed every record the shards queued. In the test
+ * runtime the shards, the consumer and the test share one isolate, so their counters are one object.
+ */
+export async function indexed(timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (counters.recordsQueued > counters.recordsSettled) {
+    if (Date.now() > until)
+      throw new Error(`records queued ${counters.recordsQueued}, settled ${counters.recordsSettled}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /** Fetches the same path straight from an origin, bypassing the recorder: what the visitor should get. */

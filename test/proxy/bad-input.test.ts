@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { INVALID_JSON, LATIN1_PAGE } from "../origin/edge-origin.ts";
 import { blob, blobText, exchangeFor, exchanges } from "../helpers/archive.ts";
 import { expectLogs, loggedEvents } from "../helpers/logs.ts";
-import { asIncoming, direct, SITE, sameBytes, visit } from "../helpers/visit.ts";
+import { asIncoming, direct, indexed, SITE, sameBytes, visit } from "../helpers/visit.ts";
 
 const edge = () => ({ ORIGIN: env.EDGE_ORIGIN });
 
@@ -89,6 +89,7 @@ describe("bad input", () => {
     expect(first?.done).toBe(false);
     await reader?.cancel("visitor went away");
     await waitOnExecutionContext(ctx);
+    await indexed();
     const rows = await exchanges();
     expect(rows.length).toBe(before + 1);
     expect(rows.some((r) => r.url.includes("/latin1"))).toBe(true);

@@ -2,8 +2,9 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { recorderMaskContext } from "../../worker/src/mask/index.ts";
 import { readBodyPart } from "../../worker/src/recorder/body-part.ts";
-import type { ClientFault } from "../../worker/src/recorder/health-counters.ts";
+import type { ClientFault } from "../../worker/src/log/health-counters.ts";
 import { exchangeFor } from "../helpers/archive.ts";
+import { failingR2, shardOver } from "../helpers/faults.ts";
 import { expectLogs, loggedEvents } from "../helpers/logs.ts";
 import { adminGet, SITE, visit } from "../helpers/visit.ts";
 
@@ -93,14 +94,7 @@ describe("client faults", () => {
 
   it("still counts a recorder fault as degraded", async () => {
     expectLogs("recorder_failure");
-    const failingR2 = new Proxy(env.BLOBS, {
-      get(target, prop) {
-        if (prop === "put") return () => Promise.reject(new Error("R2 unavailable"));
-        const value = Reflect.get(target, prop) as unknown;
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
-    await visit(new Request(`${SITE}/latin1`), { ...edge, BLOBS: failingR2 });
+    await visit(new Request(`${SITE}/latin1?fault=r2`), { ...edge, ...shardOver({ BLOBS: failingR2() }) });
     const after = await health();
     expect(after.isolate.failures["r2"]).toBeGreaterThan(0);
     expect(after.status).toBe("degraded");

@@ -1,7 +1,15 @@
+import type { RecordingShard } from "./recorder/recording-shard.ts";
+import type { RecordMessage } from "./persist/record-message.ts";
+
 /** Bindings and vars of the recorder Worker (see wrangler.toml). Vars arrive as strings; config/ parses them. */
 export interface Env {
   BLOBS: R2Bucket;
   DB: D1Database;
+  /** Recording shards: the visitor's isolate hands each exchange to one, in memory. */
+  RECORDER: DurableObjectNamespace<RecordingShard>;
+  /** Masked records on their way to the index (consumed in batches; see persist/). */
+  RECORDS: Queue<RecordMessage>;
+  RECORDING_SHARDS?: string;
   ORIGIN?: string;
   FORWARD_HOST?: string;
   SESSION_COOKIES?: string;

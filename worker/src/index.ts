@@ -7,10 +7,10 @@ import { VerbatimError } from "./errors/verbatim-error.ts";
 import { errorKind, log } from "./log/log.ts";
 import { badGatewayPage } from "./proxy/error-page.ts";
 import { proxyVisit } from "./proxy/proxy-visit.ts";
-import { counters } from "./recorder/health-counters.ts";
-import { ArchiveIndex } from "./store/archive-index.ts";
-import { R2BlobStore } from "./store/blob-store.ts";
-import { FormStore } from "./store/form-store.ts";
+import { counters } from "./log/health-counters.ts";
+import { shardName } from "./capture/shard-key.ts";
+import { consumeRecords } from "./persist/consume-records.ts";
+import { consumeDeadLetters } from "./persist/dead-letters.ts";
 import { RECORDER_PREFIX } from "./recorder-paths.ts";
 import { handleReplay, isReplayRequest } from "./replay/index.ts";
 
@@ -39,11 +39,7 @@ app.all("*", (c) => {
   return proxyVisit(c.req.raw, {
     config,
     ctx: c.executionCtx as ExecutionContext,
-    stores: {
-      blobs: new R2BlobStore(c.env.BLOBS),
-      index: new ArchiveIndex(c.env.DB),
-      forms: new FormStore(c.env.DB),
-    },
+    recorder: (shard) => c.env.RECORDER.get(c.env.RECORDER.idFromName(shardName(shard))),
   });
 });
 
@@ -56,12 +52,24 @@ app.onError((error, c) => {
   return new VerbatimError("internal", "internal error").toResponse();
 });
 
-// The runtime treats every export of the main module as an entrypoint: export nothing but the handler.
+// The runtime treats every export of the main module as an entrypoint: export nothing but the handler and
+// the Durable Object class the RECORDER binding names.
+export { RecordingShard } from "./recorder/recording-shard.ts";
+
+/** Queue names as in wrangler.toml: the records queue and its dead-letter queue. */
+const DEAD_LETTER_QUEUE = /-dlq$/;
+
 export default {
   fetch(request, env, ctx) {
     if (counters.startedAt === 0) counters.startedAt = Date.now();
     // Replay origins are answered from the archive alone: never proxied, never recorded.
     if (isReplayRequest(request, env)) return handleReplay(request, env, ctx);
     return app.fetch(request, env, ctx);
+  },
+  async queue(batch, env) {
+    const { acked } = DEAD_LETTER_QUEUE.test(batch.queue)
+      ? await consumeDeadLetters(batch, env)
+      : await consumeRecords(batch, env);
+    counters.recordsSettled += acked;
   },
 } satisfies ExportedHandler<Env>;

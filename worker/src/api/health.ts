@@ -1,5 +1,5 @@
 import type { ConfigResult } from "../config/config.ts";
-import { counters } from "../recorder/health-counters.ts";
+import { counters } from "../log/health-counters.ts";
 import { ArchiveReader } from "../store/archive-reader.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -27,6 +27,11 @@ export type Config = {
    * of its own, so recorded scripts can never reach the console's cookies or the live site.
    */
   replayHost: string;
+  /**
+   * How many recording shards (Durable Objects) share the recording work. Each takes up to ~1,000
+   * exchanges/s (the platform's soft limit per object): size it to peak traffic (docs/architecture.md).
+   */
+  recordingShards: number;
 };
 
 /**
@@ -146,6 +151,12 @@ export function parseConfig(env: Env): ConfigResult {
     errors.push(`REPLAY_HOST must be a host name such as replay.example.com, got "${env.REPLAY_HOST}"`);
   }
 
+  const shardsRaw = (env.RECORDING_SHARDS ?? "32").trim();
+  const recordingShards = Number(shardsRaw);
+  if (!/^\d{1,4}$/.test(shardsRaw) || recordingShards < 1 || recordingShards > 1024) {
+    errors.push(`RECORDING_SHARDS must be a whole number from 1 to 1024, got "${env.RECORDING_SHARDS}"`);
+  }
+
   const extraContentTypes = list(env.EXTRA_CONTENT_TYPES).map((type) => type.toLowerCase());
   for (const type of extraContentTypes) {
     if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+*-]+$/.test(type)) {
@@ -166,6 +177,8 @@ export function parseConfig(env: Env): ConfigResult {
     secret,
     adminToken: env.ADMIN_TOKEN && env.ADMIN_TOKEN.length > 0 ? env.ADMIN_TOKEN : null,
     replayHost,
+    recordingShards:
+      /^\d{1,4}$/.test(shardsRaw) && recordingShards >= 1 && recordingShards <= 1024 ? recordingShards : 32,
   };
   if (errors.length === 0) return { ok: true, config };
   const originBroken = errors.some((e) => e.startsWith("ORIGIN"));

@@ -1,7 +1,8 @@
 import type { Config } from "../config/config.ts";
 import { log } from "../log/log.ts";
-import { recordExchange, type RecorderStores } from "../recorder/record-exchange.ts";
-import type { PendingExchange } from "../recorder/pending-exchange.ts";
+import { envelopeOf, type Envelope } from "../capture/envelope.ts";
+import { handOff, type RecorderPort } from "../capture/hand-off.ts";
+import { shardOf } from "../capture/shard-key.ts";
 import { isRecordedType, mediaType } from "../snapshot/content-class.ts";
 import { parseCookieHeader } from "../snapshot/cookies.ts";
 import { exchangeId } from "../snapshot/ids.ts";
@@ -20,13 +21,14 @@ const STREAMING_TYPES = new Set(["text/event-stream", "multipart/x-mixed-replace
 export type VisitDeps = {
   config: Config;
   ctx: ExecutionContext;
-  stores: RecorderStores;
+  /** The recording shard with this number (capture/shard-key.ts picks it from the session cookie). */
+  recorder: (shard: number) => RecorderPort;
 };
 
 /**
  * The request path. It forwards to the origin, returns the origin's response as soon as its headers
- * arrive, and hands a tee of the bodies to the background recorder. Nothing the recorder does can change
- * or delay the bytes the visitor receives.
+ * arrive, and hands a tee of the bodies to a recording shard (capture/hand-off.ts). This isolate does no
+ * masking and no storage call: nothing the recorder does can change or delay the bytes the visitor receives.
  */
 export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Response> {
   const { config, ctx } = deps;
@@ -69,25 +71,25 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
     isWebSocket: false,
   });
 
-  const pending = (
-    response: PendingExchange["response"],
+  const envelope = (
+    response: { status: number; headers: Headers; bodyNote: string | null },
     ttfbMs: number | null,
     error: string | null,
-  ): PendingExchange => ({
-    id: exchangeId(startedAt),
-    startedAt,
-    ttfbMs,
-    request: {
-      method: request.method,
-      url: request.url,
-      headers: new Headers(request.headers),
-      body: recorderRequestBody,
-    },
-    response,
-    context: requestContext(request, config.ipv4PrefixBits, config.ipv6PrefixBits),
-    newRecorderCookie: newCookie,
-    error,
-  });
+  ): Envelope =>
+    envelopeOf(config, {
+      id: exchangeId(startedAt),
+      startedAt,
+      ttfbMs,
+      request: { method: request.method, url: request.url, headers: request.headers },
+      response,
+      context: requestContext(request, config.ipv4PrefixBits, config.ipv6PrefixBits),
+      newRecorderCookie: newCookie,
+      error,
+    });
+  const shard = () =>
+    deps.recorder(
+      shardOf(request.headers.get("cookie"), newCookie, config.sessionCookies, config.recordingShards),
+    );
 
   let origin: Response;
   try {
@@ -100,14 +102,11 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
     if (newCookie) headers.append("set-cookie", recorderSetCookie(newCookie, url.protocol === "https:"));
     if (recordThis) {
       ctx.waitUntil(
-        recordExchange(
-          pending(
-            { status: 502, headers: new Headers(headers), body: page, bodyNote: null },
-            null,
-            "origin_unreachable",
-          ),
-          config,
-          deps.stores,
+        handOff(
+          shard(),
+          envelope({ status: 502, headers, bodyNote: null }, null, "origin_unreachable"),
+          recorderRequestBody,
+          page,
         ),
       );
     }
@@ -151,14 +150,11 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
           ? null
           : "type_not_recorded";
     ctx.waitUntil(
-      recordExchange(
-        pending(
-          { status: origin.status, headers: new Headers(answered), body: recorderBody, bodyNote },
-          ttfbMs,
-          null,
-        ),
-        config,
-        deps.stores,
+      handOff(
+        shard(),
+        envelope({ status: origin.status, headers: answered, bodyNote }, ttfbMs, null),
+        recorderRequestBody,
+        recorderBody,
       ),
     );
   }

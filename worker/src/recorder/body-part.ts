@@ -4,7 +4,7 @@ import { captureBody, type CapturedBody } from "../snapshot/body-capture.ts";
 import { PRECOMPRESSED_CLASSES, classify } from "../snapshot/content-class.ts";
 import { decodeBody } from "../snapshot/decode-body.ts";
 import { sha256Hex } from "../snapshot/record-hash.ts";
-import { noteClientFault, noteFailure, type FailureSink } from "./health-counters.ts";
+import { noteClientFault, noteFailure, type FailureSink } from "../log/health-counters.ts";
 import { safePrefix } from "./safe-prefix.ts";
 import type { DeclaredForm } from "../mask/forms.ts";
 

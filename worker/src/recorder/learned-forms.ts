@@ -7,7 +7,7 @@ import { serializeDeclaredFields } from "../store/declared-fields.ts";
 import type { FormStore } from "../store/form-store.ts";
 import { Lru } from "../util/lru.ts";
 import { boundedForm, unionForm } from "./form-union.ts";
-import { counters } from "./health-counters.ts";
+import { counters } from "../log/health-counters.ts";
 
 /**
  * The forms served pages declared (issue 7), between the masker, which learns them from each HTML page and

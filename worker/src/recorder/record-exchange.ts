@@ -10,27 +10,29 @@ import {
 import { classify } from "../snapshot/content-class.ts";
 import { withTruncatedIps } from "../snapshot/client-ip-headers.ts";
 import { orderRequestHeaders } from "../store/exchange-layout.ts";
-import { utcDay } from "../snapshot/ids.ts";
-import { recordHash } from "../snapshot/record-hash.ts";
 import type { ArchiveIndex } from "../store/archive-index.ts";
-import type { BlobStore } from "../store/blob-store.ts";
-import type { FormStore } from "../store/form-store.ts";
-import type { BlobRow, ExchangeRow } from "../store/rows.ts";
+import type { BlobRow } from "../store/rows.ts";
+import type { RecordMessage } from "../persist/record-message.ts";
+import type { PendingExchange } from "../capture/pending-exchange.ts";
+import { buildRecord } from "./build-record.ts";
+import type { RecorderStores } from "./recorder-stores.ts";
 import { readBodyPart } from "./body-part.ts";
 import { rememberBlobs, storeBody } from "./store-body.ts";
-import { counters, noteFailure, type FailureSink } from "./health-counters.ts";
+import { counters, noteFailure, type FailureSink } from "../log/health-counters.ts";
 import { isPageView } from "./page-view.ts";
-import type { PendingExchange } from "./pending-exchange.ts";
 import { Lru } from "../util/lru.ts";
 import { rememberSessionKeys, resolveSession } from "./resolve-session.ts";
 import { learnForms, postedForm } from "./learned-forms.ts";
 
-export type RecorderStores = { blobs: BlobStore; index: ArchiveIndex; forms: FormStore };
-
 /**
- * The background half of an exchange, run under `ctx.waitUntil`: snapshot → mask → store. It never throws
- * (every failure is counted, logged and, when D1 is up, written to recorder_failures) and it never touches
- * the visitor's response, which has already gone.
+ * The recording pipeline of one exchange, run in a recording shard (recording-shard.ts), never on the
+ * visitor's isolate:
+ *
+ *   capture (body-part.ts: read the tee'd bytes, decode)  →  mask (mask/)  →  store bodies (store-body.ts)
+ *   →  build the record (build-record.ts, pure)  →  hand off (persist/record-outbox.ts: the records queue)
+ *
+ * The consumer (persist/consume-records.ts) indexes records in batches. This never throws: every failure
+ * is counted, logged and, when D1 is up, written to recorder_failures.
  */
 export async function recordExchange(
   pending: PendingExchange,
@@ -39,14 +41,19 @@ export async function recordExchange(
 ): Promise<void> {
   const sink: FailureSink = (at, stage, kind, id) => stores.index.recordFailure(at, stage, kind, id);
   try {
-    await record(pending, config, stores, sink);
+    await stores.records.send(await record(pending, config, stores, sink));
   } catch (error) {
     counters.exchangesNotRecorded++;
-    await noteFailure("d1", error, pending.id, sink);
+    await noteFailure("capture", error, pending.id, sink);
   }
 }
 
-async function record(pending: PendingExchange, config: Config, stores: RecorderStores, sink: FailureSink) {
+async function record(
+  pending: PendingExchange,
+  config: Config,
+  stores: RecorderStores,
+  sink: FailureSink,
+): Promise<RecordMessage> {
   const { request, response } = pending;
   const ctx = recorderMaskContext(config.secret, request.url);
   const responseType = response.headers.get("content-type");
@@ -110,79 +117,46 @@ async function record(pending: PendingExchange, config: Config, stores: Recorder
   const validator = response.headers.get("etag") ?? response.headers.get("last-modified");
   const revalidatedDigest =
     response.status === 304 ? await revalidated(stores.index, url, request.headers, validator) : null;
-  const error = pending.error ?? (responseBody.streamError ? "origin_stream_error" : null);
-  const pageView = isPageView(request.headers, response.status, contentClass);
-
-  const row: Omit<ExchangeRow, "record_hash"> = {
-    id: pending.id,
-    session_id: session.id,
-    day: utcDay(pending.startedAt),
-    started_at: pending.startedAt,
-    ttfb_ms: pending.ttfbMs,
-    total_ms: finishedAt - pending.startedAt,
-    method: request.method,
+  const refresh = sessionNeedsWrite(session.id, pending.startedAt);
+  const message = await buildRecord({
+    pending,
+    finishedAt,
+    session: { ...session, refresh },
     url,
-    status: response.status,
-    content_type: responseType,
-    content_class: contentClass,
-    page_view: pageView ? 1 : 0,
-    request_headers: await sealText(
+    requestHeaders: await sealText(
       JSON.stringify(
         orderRequestHeaders(maskHeaders(withTruncatedIps(request.headers, config), ctx, "request")),
       ),
       ctx,
     ),
-    response_headers: await sealText(JSON.stringify(maskHeaders(response.headers, ctx, "response")), ctx),
-    request_body_digest:
-      requestBody.digest && !requestNote?.includes("store_failed") ? requestBody.digest : null,
-    request_body_size: requestBody.size,
-    request_body_note: requestNote,
-    response_body_digest:
-      responseBody.digest && !responseNote?.includes("store_failed") ? responseBody.digest : null,
-    response_body_size: responseBody.size,
-    response_body_note: responseNote ?? response.bodyNote,
+    responseHeaders: await sealText(JSON.stringify(maskHeaders(response.headers, ctx, "response")), ctx),
+    context,
+    contentClass,
+    pageView: isPageView(request.headers, response.status, contentClass),
+    requestBody: {
+      digest: requestBody.digest && !requestNote?.includes("store_failed") ? requestBody.digest : null,
+      size: requestBody.size,
+      note: requestNote,
+    },
+    responseBody: {
+      digest: responseBody.digest && !responseNote?.includes("store_failed") ? responseBody.digest : null,
+      size: responseBody.size,
+      note: responseNote ?? response.bodyNote,
+    },
     validator,
-    revalidated_digest: revalidatedDigest,
-    context: JSON.stringify(context),
-    error,
-    mask_policy: ctx.policy.version,
-    mask_report: JSON.stringify(ctx.findings),
-  };
-  const exchange: ExchangeRow = { ...row, record_hash: await recordHash(row) };
-  const writeSession = sessionNeedsWrite(session.id, pending.startedAt);
-
-  try {
-    const { rowsWritten } = await stores.index.writeExchange({
-      blobs,
-      session: writeSession
-        ? {
-            id: session.id,
-            first_seen: pending.startedAt,
-            last_seen: pending.startedAt,
-            host: new URL(request.url).host,
-            user_agent: context.userAgent,
-            device: pending.context.device,
-            country: pending.context.country,
-            client_network: pending.context.clientNetwork,
-          }
-        : null,
-      keys: session.keys,
-      customers: [...ctx.customerTokens].map((token) => ({
-        customer_token: token,
-        session_id: session.id,
-        first_seen: pending.startedAt,
-      })),
-      exchange,
-    });
-    counters.exchangesRecorded++;
-    counters.d1RowsWritten += rowsWritten;
-    rememberBlobs(blobs);
-    rememberSessionKeys(session.keys);
-    if (writeSession) sessionWritten.set(session.id, pending.startedAt);
-  } catch (error) {
-    counters.exchangesNotRecorded++;
-    await noteFailure("d1", error, pending.id, sink);
-  }
+    revalidatedDigest,
+    error: pending.error ?? (responseBody.streamError ? "origin_stream_error" : null),
+    maskPolicy: ctx.policy.version,
+    findings: ctx.findings,
+    customerTokens: [...ctx.customerTokens],
+    blobs,
+  });
+  // This shard is where the session's exchanges meet: later exchanges need no statement for what is
+  // known here (the queue delivers at least once, so the index will have it).
+  rememberBlobs(blobs);
+  rememberSessionKeys(session.keys);
+  if (refresh) sessionWritten.set(session.id, pending.startedAt);
+  return message;
 }
 
 async function revalidated(
@@ -208,7 +182,7 @@ function maskOptional(value: string | null, ctx: MaskContext, location: string):
   return value === null ? null : maskValues(value, ctx, location);
 }
 
-/** When this isolate last wrote each session's row (session_log: first/last seen, device). */
+/** When this shard last sent each session's row (session_log: first/last seen, device). */
 const sessionWritten = new Lru<string, number>(20_000);
 const SESSION_REFRESH_MS = 60_000;
 

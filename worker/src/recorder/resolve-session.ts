@@ -1,8 +1,9 @@
 import type { Config } from "../config/config.ts";
 import type { ArchiveIndex } from "../store/archive-index.ts";
 import type { SessionKeyRow } from "../store/rows.ts";
-import type { PendingExchange } from "./pending-exchange.ts";
+import type { PendingExchange } from "../capture/pending-exchange.ts";
 import { Lru } from "../util/lru.ts";
+import { noteFailure } from "../log/health-counters.ts";
 import { cookieKey, sessionCookiesOf, sessionIdFromKey } from "./session-keys.ts";
 
 /**
@@ -54,7 +55,12 @@ export async function resolveSession(
   const brandNew = pending.newRecorderCookie !== null && requestHashes.length === 1;
   if (firstCached) id = firstCached;
   else if (requestHashes.length > 0 && !brandNew) {
-    const known = await index.sessionsForKeys(requestHashes);
+    const known = await index.sessionsForKeys(requestHashes).catch(async (error: unknown) => {
+      // The index cannot say which session these cookies joined: the first cookie names it, which is
+      // right unless the visit's first cookie was rotated away. Recording goes on; the failure is counted.
+      await noteFailure("d1", error, pending.id, null);
+      return new Map<string, string>();
+    });
     for (const [hash, session] of known) sessionOfKey.set(hash, session);
     for (const hash of requestHashes) {
       const found = known.get(hash) ?? sessionOfKey.get(hash);

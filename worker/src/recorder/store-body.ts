@@ -2,8 +2,8 @@ import type { ArchiveIndex } from "../store/archive-index.ts";
 import type { BlobRow } from "../store/rows.ts";
 import { Lru } from "../util/lru.ts";
 import type { BodyPart } from "./body-part.ts";
-import { counters, noteFailure, type FailureSink } from "./health-counters.ts";
-import type { RecorderStores } from "./record-exchange.ts";
+import { counters, noteFailure, type FailureSink } from "../log/health-counters.ts";
+import type { RecorderStores } from "./recorder-stores.ts";
 
 /**
  * Blobs this isolate knows are stored, with their rows. A hit costs neither a D1 read nor an R2 write; the

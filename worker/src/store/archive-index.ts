@@ -2,13 +2,21 @@ import { Lru } from "../util/lru.ts";
 import { layOut, type ExchangeLogRow } from "./exchange-layout.ts";
 import type { BlobRow, ExchangeRow, SessionCustomerRow, SessionKeyRow, SessionWrite } from "./rows.ts";
 
+/** One exchange and the rows that come with it (the masked record a recording shard queued). */
+export type RecordWrite = {
+  blobs: readonly BlobRow[];
+  session: SessionWrite | null;
+  keys: readonly SessionKeyRow[];
+  customers: readonly SessionCustomerRow[];
+  exchange: ExchangeRow;
+};
+
 /** Record parts this isolate has written: no statement needed for them in later batches. */
 const knownParts = new Lru<string, true>(10_000);
 
 /**
- * Every D1 statement the recorder writes with, built in one place. One exchange is written as one
- * `batch()` (a single transaction): blobs, session, session keys, customer links, record parts, exchange, so a reader never sees an
- * exchange whose session or blobs are missing.
+ * Every D1 statement the recorder reads and writes with, built in one place. Recording shards read (session
+ * keys, known blobs, revalidation); the records queue's consumer writes, a batch at a time.
  */
 export class ArchiveIndex {
   readonly #db: D1Database;
@@ -46,80 +54,98 @@ export class ArchiveIndex {
   }
 
   /**
-   * Writes one exchange. `session` is null when this isolate wrote the session row less than a minute ago
-   * (counts are read from exchanges; only last_seen needs refreshing, and a minute of staleness is fine).
+   * Writes a batch of records in one `batch()`: a single transaction, so a reader never sees an exchange
+   * whose session or blobs are missing, nor half a batch. Idempotent: a record written before (a redelivered
+   * queue message) writes no row again.
    */
-  async writeExchange(write: {
-    blobs: readonly BlobRow[];
-    session: SessionWrite | null;
-    keys: readonly SessionKeyRow[];
-    customers: readonly SessionCustomerRow[];
-    exchange: ExchangeRow;
-  }): Promise<{ rowsWritten: number }> {
+  async writeRecords(records: readonly RecordWrite[]): Promise<{ rowsWritten: number }> {
     const statements: D1PreparedStatement[] = [];
-    for (const blob of write.blobs) {
+    const seen = new Set<string>();
+    const once = (key: string) => !seen.has(key) && (seen.add(key), true);
+    const partsWritten: string[] = [];
+    for (const write of records) {
+      for (const blob of write.blobs) {
+        if (!once(`b:${blob.digest}`)) continue;
+        statements.push(
+          this.#db
+            .prepare(
+              "INSERT OR IGNORE INTO blobs (digest, size, stored_size, encoding, first_seen) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(blob.digest, blob.size, blob.stored_size, blob.encoding, blob.first_seen),
+        );
+      }
+      const s = write.session;
+      if (s) {
+        statements.push(
+          this.#db
+            .prepare(
+              `INSERT INTO session_log (id, first_seen, last_seen, host, user_agent, device, country, client_network)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET
+                 first_seen = min(session_log.first_seen, excluded.first_seen),
+                 last_seen = max(session_log.last_seen, excluded.last_seen),
+                 user_agent = coalesce(session_log.user_agent, excluded.user_agent),
+                 country = coalesce(session_log.country, excluded.country),
+                 client_network = coalesce(session_log.client_network, excluded.client_network)
+               WHERE excluded.first_seen < session_log.first_seen OR excluded.last_seen > session_log.last_seen
+                 OR (session_log.user_agent IS NULL AND excluded.user_agent IS NOT NULL)
+                 OR (session_log.country IS NULL AND excluded.country IS NOT NULL)
+                 OR (session_log.client_network IS NULL AND excluded.client_network IS NOT NULL)`,
+            )
+            .bind(
+              s.id,
+              s.first_seen,
+              s.last_seen,
+              s.host,
+              s.user_agent,
+              s.device,
+              s.country,
+              s.client_network,
+            ),
+        );
+      }
+      for (const key of write.keys) {
+        if (!once(`k:${key.key_hash}`)) continue;
+        statements.push(
+          this.#db
+            .prepare(
+              "INSERT OR IGNORE INTO session_keys (key_hash, session_id, cookie_name, first_seen) VALUES (?, ?, ?, ?)",
+            )
+            .bind(key.key_hash, key.session_id, key.cookie_name, key.first_seen),
+        );
+      }
+      for (const customer of write.customers) {
+        if (!once(`c:${customer.customer_token}:${customer.session_id}`)) continue;
+        statements.push(
+          this.#db
+            .prepare(
+              "INSERT OR IGNORE INTO session_customers (customer_token, session_id, first_seen) VALUES (?, ?, ?)",
+            )
+            .bind(customer.customer_token, customer.session_id, customer.first_seen),
+        );
+      }
+      const { log, parts } = layOut(write.exchange);
+      for (const part of parts) {
+        if (knownParts.get(part.digest) || !once(`p:${part.digest}`)) continue;
+        partsWritten.push(part.digest);
+        statements.push(
+          this.#db
+            .prepare("INSERT OR IGNORE INTO record_parts (digest, body) VALUES (?, ?)")
+            .bind(part.digest, part.body),
+        );
+      }
+      const columns = Object.keys(log) as Array<keyof ExchangeLogRow>;
       statements.push(
         this.#db
           .prepare(
-            "INSERT OR IGNORE INTO blobs (digest, size, stored_size, encoding, first_seen) VALUES (?, ?, ?, ?, ?)",
+            `INSERT OR IGNORE INTO exchange_log (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
           )
-          .bind(blob.digest, blob.size, blob.stored_size, blob.encoding, blob.first_seen),
+          .bind(...columns.map((column) => log[column])),
       );
     }
-    const s = write.session;
-    if (s) {
-      statements.push(
-        this.#db
-          .prepare(
-            `INSERT INTO session_log (id, first_seen, last_seen, host, user_agent, device, country, client_network)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET
-               first_seen = min(session_log.first_seen, excluded.first_seen),
-               last_seen = max(session_log.last_seen, excluded.last_seen),
-               user_agent = coalesce(session_log.user_agent, excluded.user_agent),
-               country = coalesce(session_log.country, excluded.country),
-               client_network = coalesce(session_log.client_network, excluded.client_network)`,
-          )
-          .bind(s.id, s.first_seen, s.last_seen, s.host, s.user_agent, s.device, s.country, s.client_network),
-      );
-    }
-    for (const key of write.keys) {
-      statements.push(
-        this.#db
-          .prepare(
-            "INSERT OR IGNORE INTO session_keys (key_hash, session_id, cookie_name, first_seen) VALUES (?, ?, ?, ?)",
-          )
-          .bind(key.key_hash, key.session_id, key.cookie_name, key.first_seen),
-      );
-    }
-    for (const customer of write.customers) {
-      statements.push(
-        this.#db
-          .prepare(
-            "INSERT OR IGNORE INTO session_customers (customer_token, session_id, first_seen) VALUES (?, ?, ?)",
-          )
-          .bind(customer.customer_token, customer.session_id, customer.first_seen),
-      );
-    }
-    const { log, parts } = layOut(write.exchange);
-    for (const part of parts) {
-      if (knownParts.get(part.digest)) continue;
-      statements.push(
-        this.#db
-          .prepare("INSERT OR IGNORE INTO record_parts (digest, body) VALUES (?, ?)")
-          .bind(part.digest, part.body),
-      );
-    }
-    const columns = Object.keys(log) as Array<keyof ExchangeLogRow>;
-    statements.push(
-      this.#db
-        .prepare(
-          `INSERT INTO exchange_log (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
-        )
-        .bind(...columns.map((column) => log[column])),
-    );
+    if (statements.length === 0) return { rowsWritten: 0 };
     const results = await this.#db.batch(statements);
-    for (const part of parts) knownParts.set(part.digest, true);
+    for (const digest of partsWritten) knownParts.set(digest, true);
     return { rowsWritten: results.reduce((sum, r) => sum + (r.meta.rows_written ?? 0), 0) };
   }
 

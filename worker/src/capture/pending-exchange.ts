@@ -2,7 +2,7 @@ import type { RequestContext } from "../snapshot/request-context.ts";
 
 /**
  * Everything the proxy hands to the background recorder for one exchange. Raw and unmasked: it lives only
- * in memory, for the length of one `waitUntil`, and only masked derivatives of it are ever written.
+ * in memory, on its way to a recording shard and inside it, and only masked derivatives of it are ever written.
  */
 export type PendingExchange = {
   id: string;

@@ -1,10 +1,11 @@
-import { errorKind, log } from "../log/log.ts";
+import { errorKind, log } from "./log.ts";
 
 /**
  * What the recorder did in this isolate since it started. Failures are also written to D1 when D1 is up,
  * so the health endpoint can show both the isolate's view and the archive-wide recent history.
  */
-export type FailureStage = "capture" | "decode" | "mask" | "r2" | "d1" | "session" | "config";
+export type FailureStage =
+  "capture" | "decode" | "mask" | "r2" | "d1" | "session" | "config" | "handoff" | "queue" | "dead_letter";
 
 /**
  * Faults of the client, not of the recorder: a request body that claims a coding it is not in, a body too
@@ -22,6 +23,24 @@ export const counters = {
   bodiesDeduplicated: 0,
   bodiesTruncated: 0,
   d1RowsWritten: 0,
+  /** Visitor side: exchanges handed to a recording shard, and hand-offs that failed (the visitor saw nothing). */
+  handedOff: 0,
+  /** Shard side: masked records sent to the records queue, parked in the shard's outbox, lost. */
+  recordsQueued: 0,
+  recordsParked: 0,
+  /** Responses recorded as a reference to a body already stored (same URL, validator and length). */
+  bodiesByReference: 0,
+  /** Sampled re-reads of such responses, and those whose bytes did not match: a validator that lied. */
+  referencesVerified: 0,
+  referencesMismatched: 0,
+  /** Consumer side: batches written to D1 (one transaction each), and messages redelivered for retry. */
+  batchesWritten: 0,
+  recordsIndexed: 0,
+  /** Messages the queue delivered and this consumer acknowledged, indexed or dead-lettered: done with. */
+  recordsSettled: 0,
+  messagesRetried: 0,
+  /** Messages the consumer could not read (malformed): retried, then dead-lettered. */
+  messagesMalformed: 0,
   r2Puts: 0,
   /**
    * Form bodies posted to an action whose form no page has declared (learned_forms): masked by field
@@ -30,10 +49,18 @@ export const counters = {
   formsUnseen: 0,
   /** learned_forms rows written: a form seen for the first time, or declaring fields not known before. */
   formsLearned: 0,
-  failures: { capture: 0, decode: 0, mask: 0, r2: 0, d1: 0, session: 0, config: 0 } satisfies Record<
-    FailureStage,
-    number
-  >,
+  failures: {
+    capture: 0,
+    decode: 0,
+    mask: 0,
+    r2: 0,
+    d1: 0,
+    session: 0,
+    config: 0,
+    handoff: 0,
+    queue: 0,
+    dead_letter: 0,
+  } satisfies Record<FailureStage, number>,
   lastFailure: null as { at: string; stage: FailureStage; kind: string } | null,
   client: { request_decode: 0, request_malformed: 0, visitor_disconnected: 0 } satisfies Record<
     ClientFault,

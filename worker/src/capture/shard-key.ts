@@ -1,0 +1,38 @@
+import { parseCookieHeader, RECORDER_COOKIE } from "../snapshot/cookies.ts";
+
+/**
+ * Which recording shard takes an exchange: the same cookie the session is named after (the recorder
+ * cookie, else the origin's session cookies in configured order) picks the same shard, so one visit's
+ * exchanges meet in one shard's memory (session keys, learned forms, known bodies). Only the shard number
+ * leaves the isolate, never the cookie. A visitor without cookies goes to any shard: each of its exchanges is
+ * a session of its own anyway.
+ */
+export function shardOf(
+  cookieHeader: string | null,
+  newRecorderCookie: string | null,
+  sessionCookieNames: readonly string[],
+  shards: number,
+): number {
+  const cookies = parseCookieHeader(cookieHeader);
+  const value =
+    newRecorderCookie ??
+    cookies.find((c) => c.name === RECORDER_COOKIE && c.value !== "")?.value ??
+    sessionCookieNames.map((name) => cookies.find((c) => c.name === name && c.value !== "")).find(Boolean)
+      ?.value;
+  if (value === undefined) return Math.floor(Math.random() * shards);
+  return fnv1a(value) % shards;
+}
+
+/** FNV-1a, 32 bits: spreads cookie values evenly; not a secret, not a digest. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+export function shardName(shard: number): string {
+  return `shard-${shard}`;
+}

@@ -1,0 +1,67 @@
+import { DurableObject } from "cloudflare:workers";
+import { pendingOf, type Envelope } from "../capture/envelope.ts";
+import type { RecorderPort } from "../capture/hand-off.ts";
+import { loadConfig } from "../config/config.ts";
+import type { Env } from "../env.ts";
+import { counters, noteFailure } from "../log/health-counters.ts";
+import { RecordOutbox } from "../persist/record-outbox.ts";
+import { ArchiveIndex } from "../store/archive-index.ts";
+import { R2BlobStore } from "../store/blob-store.ts";
+import { FormStore } from "../store/form-store.ts";
+import { recordExchange } from "./record-exchange.ts";
+import type { RecorderStores } from "./recorder-stores.ts";
+
+/**
+ * A recording shard: one of a fixed pool of Durable Objects (RECORDING_SHARDS, picked per session by
+ * capture/shard-key.ts). It receives an exchange's raw bytes in memory from the visitor's isolate, masks
+ * them and stores only masked derivatives: bodies in R2, the record on the records queue. Its own storage
+ * holds nothing but records parked while the queue is unavailable (masked too).
+ *
+ * Running here, not in the visitor's isolate, is the point: a Durable Object has an isolate of its own,
+ * usually on another machine, so masking and storage calls do not share the visitor's thread.
+ */
+export class RecordingShard extends DurableObject<Env> implements RecorderPort {
+  readonly #stores: RecorderStores;
+  readonly #outbox: RecordOutbox;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#outbox = new RecordOutbox(env.RECORDS, env.BLOBS, ctx.storage);
+    this.#stores = {
+      blobs: new R2BlobStore(env.BLOBS),
+      index: new ArchiveIndex(env.DB),
+      forms: new FormStore(env.DB),
+      records: this.#outbox,
+    };
+  }
+
+  async record(
+    envelope: Envelope,
+    requestBody: ReadableStream<Uint8Array> | null,
+    responseBody: ReadableStream<Uint8Array> | Uint8Array | null,
+  ): Promise<void> {
+    const loaded = loadConfig(this.env);
+    if (!loaded.ok) {
+      // The visitor's isolate records nothing under a bad config; a shard reached anyway stores nothing.
+      await Promise.all([
+        requestBody?.cancel(),
+        responseBody instanceof ReadableStream && responseBody.cancel(),
+      ]);
+      counters.exchangesNotRecorded++;
+      await noteFailure("config", "config_invalid", envelope.id, null);
+      return;
+    }
+    const config = { ...loaded.config, ...envelope.settings };
+    await recordExchange(pendingOf(envelope, requestBody, responseBody), config, this.#stores);
+  }
+
+  /** Parked records go out again (persist/record-outbox.ts schedules this while any remain). */
+  override async alarm(): Promise<void> {
+    await this.#outbox.flush();
+  }
+
+  /** This shard's counters, for the health endpoint. */
+  stats(): typeof counters {
+    return counters;
+  }
+}
