@@ -1,4 +1,5 @@
 import { serve } from "@hono/node-server";
+import { recorderMiniflareOptions } from "../../scripts/lib/miniflare-recorder.ts";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
@@ -85,6 +86,8 @@ export async function startRecorder(origin: string, options: RecorderOptions = {
     compatibilityFlags: config.compatibility_flags,
     r2Buckets: ["BLOBS"],
     d1Databases: ["DB"],
+    // Partial batches go at once: tests read the index right after browsing.
+    ...recorderMiniflareOptions(join(root, "wrangler.toml"), { batchTimeoutS: 0 }),
     bindings: {
       ...vars,
       ORIGIN: origin,
