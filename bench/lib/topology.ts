@@ -1,0 +1,399 @@
+import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
+import { execFile } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { recorderMiniflareOptions } from "../../scripts/lib/miniflare-recorder.ts";
+import { ADMIN_TOKEN, VERBATIM_SECRET } from "./miniflare-worker.ts";
+import { childrenNamed, cpuMs } from "./process-cpu.ts";
+import { PLUGIN_NAME, type StorageBindingOptions } from "./storage-plugin.ts";
+import { applyMigrations, wranglerStorage } from "./wrangler-config.ts";
+
+/**
+ * Local process topologies of the recorder, each a set of Miniflare instances (one workerd process each)
+ * running the bundle `wrangler deploy --dry-run` makes:
+ *
+ * - "split": production's separation, as three OS processes.
+ *     V (visitor)    the Worker's fetch path; its RECORDER binding reaches the Durable Objects in B through
+ *                    Miniflare's dev registry (the exchange's body streams go across as RPC streams).
+ *     B (background) the RecordingShard Durable Objects, the records queue (producer and broker) and the
+ *                    only copy of local D1 and R2, which V and C use over a gateway (storage-plugin.ts).
+ *     C (consumer)   the same bundle's queue() handler, killable and restartable mid-run: it holds no state.
+ * - "all-in-one": one process with every binding, what `npm start` (wrangler dev) gives.
+ * - "passthrough": the all-in-one process with RECORDING="off", the benchmark's baseline.
+ *
+ * Findings this module is built on (miniflare 4.20260730, workerd on Linux; bench/topology-check.ts shows
+ * them):
+ * - Cross-process Durable Object RPC works through the dev registry (`unsafeDevRegistryPath`; the binding
+ *   names the host Worker with `scriptName`), ReadableStream arguments included.
+ * - Miniflare's cross-process queues drop messages while no consumer process is registered: `send()` in B
+ *   resolves and the message is gone (broker.worker.js, #tryRemoteConsumer). Cloudflare Queues keep them.
+ *   So by default ("relay") B consumes the queues itself with a small relay Worker that hands each batch
+ *   to C over RPC and, while C is unreachable, keeps the batch and retries: messages wait as they would on
+ *   Cloudflare. "dev-registry" uses Miniflare's own forwarding instead (and so shows its dropping).
+ * - Two workerd processes must not open the same D1/R2 persist directories: SQLite's file locks keep the
+ *   files consistent, but workerd sets no busy timeout, so under concurrent use about one query in five
+ *   fails at once with SQLITE_BUSY (reads too), and a process starting while another writes can die at
+ *   start-up with the same error. Hence one owner (B) and a gateway for the others.
+ * - `Miniflare#dispose()` ends workerd with SIGKILL (no graceful shutdown): killConsumer() is a hard kill.
+ *   A workerd process killed from outside is restarted by Miniflare itself (crash recovery, new pid).
+ */
+
+export type TopologyKind = "split" | "all-in-one" | "passthrough";
+export type QueueDelivery = "relay" | "dev-registry";
+export type Role = "visitor" | "background" | "consumer";
+
+export type TopologyOptions = {
+  kind: TopologyKind;
+  /** The repository root: wrangler.toml and the migrations are read from here. */
+  root: string;
+  /** The bundle (bench/lib/worker-build.ts `buildWorker`). */
+  scriptPath: string;
+  origin: string;
+  /** A directory of this topology's own: D1, R2, Durable Object state and the dev registry live under it. */
+  persistRoot: string;
+  /** Vars and secrets over wrangler.toml's [vars] (ORIGIN, RECORDING, ADMIN_TOKEN, VERBATIM_SECRET are set). */
+  vars?: Record<string, string>;
+  /** Overrides the queue consumers' max_batch_timeout (0: partial batches go at once). */
+  batchTimeoutS?: number;
+  /** "split" only: how records reach the consumer process (see above). Default "relay". */
+  queueDelivery?: QueueDelivery;
+  log?: Log;
+};
+
+export type Topology = {
+  kind: TopologyKind;
+  /** Where visitors (and the read API, /__verbatim/api) are served. */
+  visitorUrl: string;
+  /** Each role's workerd process; in a one-process topology all three are the same pid. Read it anew after a
+   *  restart (and after a crash: Miniflare restarts a killed workerd under a new pid). */
+  pids: () => Record<Role, number | null>;
+  /** Each role's own HTTP entry (the bundle's fetch: its /__verbatim/api/health has that process's counters). */
+  urls: () => Record<Role, string | null>;
+  /** utime + stime of each role's process so far, ms (null where /proc is unavailable). */
+  cpuMs: () => Record<Role, number | null>;
+  /** Pins every thread of a role's process to `cpus` (taskset list syntax, e.g. "1" or "0,1"). */
+  pin: (role: Role, cpus: string) => Promise<void>;
+  /** "split" only: ends process C at once (SIGKILL, as dispose does), in-flight batch and all. */
+  killConsumer: () => Promise<void>;
+  /** "split" only: starts process C again on the same D1/R2 state. */
+  restartConsumer: () => Promise<void>;
+  close: () => Promise<void>;
+};
+
+const run = promisify(execFile);
+/** The wrangler.toml name: B's Worker keeps it, since Durable Object ids derive from "<script>-<class>". */
+const HOST_WORKER = "verbatim";
+const VISITOR_WORKER = "verbatim-visitor";
+const CONSUMER_WORKER = "verbatim-consumer";
+const RELAY_WORKER = "verbatim-queue-relay";
+const INGRESS_WORKER = "verbatim-queue-ingress";
+const GATEWAY_WORKER = "verbatim-storage-gateway";
+const STORAGE_PLUGIN = {
+  package: fileURLToPath(new URL("./storage-plugin.ts", import.meta.url)),
+  name: PLUGIN_NAME,
+};
+/** How long the relay keeps a batch while the consumer process is unreachable, before the queue's retry. */
+const RELAY_HOLD_MS = 10 * 60 * 1000;
+
+/**
+ * Process B's queue consumer in "relay" mode: hands the batch to process C and applies C's verdict to the
+ * batch, so B's broker still does retries and dead-lettering exactly as configured in wrangler.toml. A
+ * failed RPC means C is down or died mid-batch: the same batch is offered again until C is back (the
+ * consumer is idempotent); only a consumer that ran and failed counts as an attempt.
+ */
+const RELAY_SCRIPT = `
+const HOLD_MS = ${RELAY_HOLD_MS};
+const delay = (seconds) => (seconds === undefined ? undefined : { delaySeconds: seconds });
+export default {
+  async queue(batch, env) {
+    const messages = batch.messages.map((m) => ({
+      id: m.id, timestamp: m.timestamp.getTime(), body: m.body, attempts: m.attempts,
+    }));
+    const deadline = Date.now() + HOLD_MS;
+    let result;
+    for (let waited = 0; ; waited++) {
+      try {
+        result = await env.INGRESS.deliver(batch.queue, messages);
+        break;
+      } catch (error) {
+        if (waited === 0) console.warn("[relay] consumer unreachable, holding " + messages.length + " message(s) of " + batch.queue + ": " + error.message);
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+    if (result.outcome !== "ok") throw new Error("consumer outcome " + result.outcome);
+    if (result.retryBatch.retry) return batch.retryAll(delay(result.retryBatch.delaySeconds));
+    const retries = new Map(result.retryMessages.map((r) => [r.msgId, r.delaySeconds]));
+    for (const m of batch.messages) {
+      if (retries.has(m.id)) m.retry(delay(retries.get(m.id)));
+      else m.ack();
+    }
+  },
+};
+`;
+
+/** Process C's entry in "relay" mode: runs the bundle's queue() handler (a local service binding) on a batch */
+const INGRESS_SCRIPT = `
+import { WorkerEntrypoint } from "cloudflare:workers";
+export default class extends WorkerEntrypoint {
+  async deliver(queue, messages) {
+    const result = await this.env.CONSUMER.queue(
+      queue,
+      messages.map((m) => ({ ...m, timestamp: new Date(m.timestamp) })),
+    );
+    return {
+      outcome: result.outcome,
+      retryBatch: { retry: result.retryBatch.retry, delaySeconds: result.retryBatch.delaySeconds },
+      retryMessages: result.retryMessages.map((r) => ({ msgId: r.msgId, delaySeconds: r.delaySeconds })),
+    };
+  }
+}
+`;
+
+/** One entrypoint per storage binding, each on a socket of its own: requests pass through untouched. */
+type Store = { binding: string; type: "d1" | "r2"; service: string; entrypoint: string };
+function gatewayScript(stores: Store[]): string {
+  return [
+    `import { WorkerEntrypoint } from "cloudflare:workers";`,
+    ...stores.map(
+      (s) =>
+        `export class ${s.entrypoint} extends WorkerEntrypoint { fetch(request) { return this.env[${JSON.stringify(s.binding)}].fetch(request); } }`,
+    ),
+    `export default { fetch() { return new Response("storage gateway: one socket per binding", { status: 404 }); } };`,
+  ].join("\n");
+}
+
+function storageBinding(name: string, options: StorageBindingOptions) {
+  return { name, type: PLUGIN_NAME, plugin: STORAGE_PLUGIN, options };
+}
+
+/** Starts a Miniflare and returns it with the pid of the workerd process it spawned. */
+async function spawn(options: ConstructorParameters<typeof Miniflare>[0]): Promise<{
+  mf: Miniflare;
+  url: string;
+  pid: number | null;
+}> {
+  // Instances are started one at a time, so the one new workerd child of this process is this instance's.
+  const before = new Set(childrenNamed(process.pid, "workerd"));
+  const mf = new Miniflare(options);
+  const url = (await mf.ready).origin;
+  const spawned = childrenNamed(process.pid, "workerd").filter((pid) => !before.has(pid));
+  return { mf, url, pid: spawned.length === 1 ? (spawned[0] ?? null) : null };
+}
+
+export async function startTopology(options: TopologyOptions): Promise<Topology> {
+  const configPath = join(options.root, "wrangler.toml");
+  const storage = wranglerStorage(configPath);
+  const recorder = recorderMiniflareOptions(
+    configPath,
+    options.batchTimeoutS === undefined ? {} : { batchTimeoutS: options.batchTimeoutS },
+  );
+  const log = options.log ?? new Log(LogLevel.WARN);
+  await mkdir(options.persistRoot, { recursive: true });
+  const shared = {
+    host: "127.0.0.1",
+    port: 0,
+    // No per-request logging through Node and no network fetch of Request.cf: both would tax the run.
+    logRequests: false,
+    cf: false,
+    log,
+  } as const;
+  // Only the process holding D1, R2 or Durable Objects opens these directories (see above).
+  const persist = {
+    d1Persist: join(options.persistRoot, "d1"),
+    r2Persist: join(options.persistRoot, "r2"),
+    durableObjectsPersist: join(options.persistRoot, "do"),
+  };
+  const local = { d1Databases: storage.d1Databases, r2Buckets: storage.r2Buckets };
+  const worker = {
+    modules: true,
+    scriptPath: options.scriptPath,
+    // Module names are paths relative to this root; the default (the cwd) fails for a bundle outside it.
+    modulesRoot: dirname(options.scriptPath),
+    compatibilityDate: storage.compatibilityDate,
+    compatibilityFlags: storage.compatibilityFlags,
+    bindings: {
+      ...storage.vars,
+      ORIGIN: options.origin,
+      RECORDING: options.kind === "passthrough" ? "off" : "on",
+      VERBATIM_SECRET,
+      ADMIN_TOKEN,
+      ...options.vars,
+    },
+  } satisfies WorkerOptions;
+
+  if (options.kind !== "split") {
+    // One workerd process with every binding (wrangler dev's topology); the baseline differs in RECORDING.
+    const one = await spawn({ ...shared, ...persist, name: HOST_WORKER, ...worker, ...local, ...recorder });
+    await applyMigrations(one.mf, storage.migrations);
+    const unsupported = () =>
+      Promise.reject(new Error(`${options.kind}: the consumer is not a process of its own`));
+    return {
+      kind: options.kind,
+      visitorUrl: one.url,
+      pids: () => ({ visitor: one.pid, background: one.pid, consumer: one.pid }),
+      urls: () => ({ visitor: one.url, background: one.url, consumer: one.url }),
+      cpuMs: () => ({ visitor: cpuMs(one.pid), background: cpuMs(one.pid), consumer: cpuMs(one.pid) }),
+      pin: (_role, cpus) => pin(one.pid, cpus),
+      killConsumer: unsupported,
+      restartConsumer: unsupported,
+      close: () => one.mf.dispose(),
+    };
+  }
+
+  const delivery = options.queueDelivery ?? "relay";
+  // A registry of this topology's own: nothing else on the machine (wrangler dev, other runs) can join it.
+  const registry = { unsafeDevRegistryPath: join(options.persistRoot, "dev-registry") };
+
+  // Miniflare's own names for the services behind a D1 database and an R2 bucket (its D1 and R2 plugins).
+  const stores: Store[] = [
+    ...Object.entries(storage.d1Databases).map(([binding, id]) => ({
+      binding,
+      type: "d1" as const,
+      service: `d1:db:${id}`,
+    })),
+    ...Object.entries(storage.r2Buckets).map(([binding, id]) => ({
+      binding,
+      type: "r2" as const,
+      service: `r2:bucket:${id}`,
+    })),
+  ].map((store, i) => ({ ...store, entrypoint: `Store${i}` }));
+
+  // B first: the Durable Objects' host, the queue broker, the storage owner with its gateway for V and C, and
+  // (relay) the queue consumer that forwards batches to C.
+  const background = await spawn({
+    ...shared,
+    ...persist,
+    ...registry,
+    workers: [
+      {
+        name: HOST_WORKER,
+        ...worker,
+        ...local,
+        durableObjects: recorder.durableObjects,
+        queueProducers: recorder.queueProducers,
+      },
+      {
+        name: GATEWAY_WORKER,
+        modules: true,
+        script: gatewayScript(stores),
+        compatibilityDate: storage.compatibilityDate,
+        // The raw services exist because HOST_WORKER binds the same database ids and bucket names.
+        unsafeBindings: stores.map((s) => storageBinding(s.binding, { kind: "raw", service: s.service })),
+        unsafeDirectSockets: stores.map((s) => ({ host: "127.0.0.1", port: 0, entrypoint: s.entrypoint })),
+      } satisfies WorkerOptions,
+      ...(delivery === "relay"
+        ? [
+            {
+              name: RELAY_WORKER,
+              modules: true,
+              script: RELAY_SCRIPT,
+              compatibilityDate: storage.compatibilityDate,
+              queueConsumers: recorder.queueConsumers,
+              serviceBindings: { INGRESS: INGRESS_WORKER },
+            } satisfies WorkerOptions,
+          ]
+        : []),
+    ],
+  });
+  // From here on a failure must not leave B (or C) running behind the caller's back.
+  const started: Miniflare[] = [background.mf];
+  const abandon = async (error: unknown): Promise<never> => {
+    await Promise.allSettled(started.map((mf) => mf.dispose()));
+    throw error;
+  };
+  await applyMigrations(background.mf, storage.migrations).catch(abandon);
+  const remote: ReturnType<typeof storageBinding>[] = [];
+  for (const s of stores) {
+    const address = (await background.mf.unsafeGetDirectURL(GATEWAY_WORKER, s.entrypoint).catch(abandon))
+      .host;
+    remote.push(storageBinding(s.binding, { kind: "remote", type: s.type, address }));
+  }
+
+  // C: the bundle's queue() handler on B's D1/R2 (through the gateway); no Durable Objects, no visitors.
+  const consumerOptions = {
+    ...shared,
+    ...registry,
+    workers: [
+      {
+        name: CONSUMER_WORKER,
+        ...worker,
+        unsafeBindings: remote,
+        ...(delivery === "dev-registry" ? { queueConsumers: recorder.queueConsumers } : {}),
+      },
+      ...(delivery === "relay"
+        ? [
+            {
+              name: INGRESS_WORKER,
+              modules: true,
+              script: INGRESS_SCRIPT,
+              compatibilityDate: storage.compatibilityDate,
+              // Fetcher#queue() (how Miniflare's own broker invokes a consumer); without the flag a call named
+              // `queue` is taken for JS RPC to the consumer's top-level handler and refused.
+              compatibilityFlags: ["service_binding_extra_handlers", "experimental"],
+              serviceBindings: { CONSUMER: CONSUMER_WORKER },
+            } satisfies WorkerOptions,
+          ]
+        : []),
+    ],
+  };
+  let consumer: { mf: Miniflare; url: string; pid: number | null } | null =
+    await spawn(consumerOptions).catch(abandon);
+  started.push(consumer.mf);
+
+  // V: the fetch path. RECORDER names B's Worker, so its stubs reach the objects in B; D1/R2 (B's, through
+  // the gateway) serve the read API and the console.
+  const external: Record<string, { className: string; useSQLite: boolean; scriptName: string }> = {};
+  for (const [binding, definition] of Object.entries(recorder.durableObjects)) {
+    external[binding] = { ...definition, scriptName: HOST_WORKER };
+  }
+  const visitor = await spawn({
+    ...shared,
+    ...registry,
+    name: VISITOR_WORKER,
+    ...worker,
+    unsafeBindings: remote,
+    durableObjects: external,
+    queueProducers: recorder.queueProducers,
+  }).catch(abandon);
+
+  const pids = (): Record<Role, number | null> => ({
+    visitor: visitor.pid,
+    background: background.pid,
+    consumer: consumer?.pid ?? null,
+  });
+  return {
+    kind: "split",
+    visitorUrl: visitor.url,
+    pids,
+    urls: () => ({ visitor: visitor.url, background: background.url, consumer: consumer?.url ?? null }),
+    cpuMs: () => {
+      const p = pids();
+      return { visitor: cpuMs(p.visitor), background: cpuMs(p.background), consumer: cpuMs(p.consumer) };
+    },
+    pin: (role, cpus) => pin(pids()[role], cpus),
+    killConsumer: async () => {
+      const running = consumer;
+      consumer = null;
+      await running?.mf.dispose();
+    },
+    restartConsumer: async () => {
+      if (consumer) throw new Error("the consumer is running");
+      consumer = await spawn(consumerOptions);
+    },
+    close: async () => {
+      // V first, so no new exchanges arrive; then C and B.
+      await visitor.mf.dispose();
+      await consumer?.mf.dispose();
+      await background.mf.dispose();
+    },
+  };
+}
+
+/** `taskset -a`: every thread of the process (workerd runs several), not only its main thread. */
+async function pin(pid: number | null, cpus: string): Promise<void> {
+  if (pid === null) throw new Error("no pid to pin");
+  await run("taskset", ["-a", "-p", "-c", cpus, String(pid)]);
+}
