@@ -23,6 +23,8 @@ export default defineConfig({
           ORIGIN: inject("shopOrigin"),
           VERBATIM_SECRET: "test-secret-0123456789abcdef",
           ADMIN_TOKEN: "test-token",
+          // Chunks leave at once (the default gathers a session's records for 500 ms): tests read after every visit.
+          RECORD_COALESCE_MS: "0",
         },
         // As wrangler.toml, but partial batches go at once: tests wait for the index after every visit.
         queueConsumers: {

@@ -18,10 +18,15 @@ export function recorderMiniflareOptions(
   >;
 } {
   const config = unstable_readConfig({ config: configPath });
-  const sqlite = new Set(config.migrations.flatMap((m: { new_sqlite_classes?: string[] }) => m.new_sqlite_classes ?? []));
+  const sqlite = new Set(
+    config.migrations.flatMap((m: { new_sqlite_classes?: string[] }) => m.new_sqlite_classes ?? []),
+  );
   const durableObjects: Record<string, { className: string; useSQLite: boolean }> = {};
   for (const binding of config.durable_objects.bindings) {
-    durableObjects[binding.name] = { className: binding.class_name, useSQLite: sqlite.has(binding.class_name) };
+    durableObjects[binding.name] = {
+      className: binding.class_name,
+      useSQLite: sqlite.has(binding.class_name),
+    };
   }
   const queueProducers: Record<string, { queueName: string }> = {};
   for (const producer of config.queues.producers ?? []) {

@@ -4,7 +4,7 @@ import { customerToken } from "../../worker/src/mask/keyed-hash.ts";
 import { replayUrl } from "../../worker/src/replay/replay-host.ts";
 import { blobKey } from "../../worker/src/store/blob-store.ts";
 import type { ExchangeRow } from "../../worker/src/store/rows.ts";
-import { exchanges } from "../helpers/archive.ts";
+import { exchanges, tamperRecord } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
 import { adminGet, SITE, visit } from "../helpers/visit.ts";
 
@@ -173,9 +173,9 @@ describe("timeline and replay API", () => {
   it("reports a tampered row as mismatch and a deleted body as body_missing", async () => {
     const [, product] = rows.filter((r) => r.session_id === aliceSession && r.page_view === 1);
     const bobHome = rows.find((r) => r.session_id !== aliceSession && r.page_view === 1);
-    await env.DB.prepare("UPDATE exchange_log SET url = ? WHERE id = ?")
-      .bind("https://shop.example/other", product?.id)
-      .run();
+    await tamperRecord(product?.id ?? "", (row) => {
+      row.url = "https://shop.example/other";
+    });
     expect((await json<Replay>(`/exchanges/${product?.id}/replay`)).integrity.status).toBe("mismatch");
     await env.BLOBS.delete(blobKey(bobHome?.response_body_digest ?? ""));
     expect((await json<Replay>(`/exchanges/${bobHome?.id}/replay`)).integrity.status).toBe("body_missing");

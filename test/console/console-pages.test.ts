@@ -5,6 +5,7 @@ import { replayUrl } from "../../worker/src/replay/replay-host.ts";
 import { blobKey } from "../../worker/src/store/blob-store.ts";
 import type { ExchangeRow } from "../../worker/src/store/rows.ts";
 import { Customer } from "../helpers/browser-like.ts";
+import { tamperRecord } from "../helpers/archive.ts";
 import { SITE } from "../helpers/visit.ts";
 import { consoleGet, textOf } from "./support/console-client.ts";
 import { Device, LAPTOP_UA, PHONE_UA } from "./support/device.ts";
@@ -133,9 +134,11 @@ describe("support console pages", () => {
       expect(textOf(page.text)).toContain("is not a page view");
     });
 
-    it("shows MISMATCH after the D1 row is edited", async () => {
+    it("shows MISMATCH after the stored record is edited", async () => {
       const checkout = pageViews()[2];
-      await env.DB.prepare("UPDATE exchange_log SET status = 500 WHERE id = ?").bind(checkout?.id).run();
+      await tamperRecord(checkout?.id ?? "", (row) => {
+        row.status = 500;
+      });
       const page = await consoleGet(`/__verbatim/replay/${checkout?.id}`, cookie);
       expect(page.response.status).toBe(200);
       expect(textOf(page.text)).toContain("Integrity MISMATCH");

@@ -1,14 +1,23 @@
-import { env } from "cloudflare:test";
-import { gunzipSync } from "fflate";
+import { env, listDurableObjectIds, runInDurableObject } from "cloudflare:test";
+import { Gunzip, gunzipSync } from "fflate";
+import type { Env } from "../../worker/src/env.ts";
+import type { ChunkRow } from "../../worker/src/record/chunk-summary.ts";
+import { buildSegment } from "../../worker/src/record/segment.ts";
+import { inOrder, readStores, RecordReader } from "../../worker/src/store/record-reader.ts";
 import type { ExchangeRow, SessionRow } from "../../worker/src/store/rows.ts";
 import { blobKey } from "../../worker/src/store/blob-store.ts";
 
-/** Reads the archive straight from the local D1 and R2, for assertions about what was stored. */
+/**
+ * Reads the archive from the local D1 and R2 for assertions about what was stored: every chunk row's
+ * records from its segment (through the product's read layer), and rows from before the compact index.
+ */
 export async function exchanges(): Promise<ExchangeRow[]> {
-  const { results } = await env.DB.prepare(
-    "SELECT * FROM exchanges ORDER BY started_at, id",
-  ).all<ExchangeRow>();
-  return results;
+  const stores = readStores(env as Env);
+  const reader = new RecordReader(stores);
+  const { results: chunks } = await env.DB.prepare("SELECT * FROM record_chunks").all<ChunkRow>();
+  const { results: legacy } = await env.DB.prepare("SELECT * FROM exchanges").all<ExchangeRow>();
+  const records = await Promise.all(chunks.map((chunk) => reader.recordsOf(chunk)));
+  return inOrder([...legacy, ...records.flat().map((r) => r.exchange)]);
 }
 
 export async function sessions(): Promise<SessionRow[]> {
@@ -47,6 +56,8 @@ export async function everythingStored(): Promise<string> {
     const bytes = new Uint8Array(await body.arrayBuffer());
     parts.push(latin1(bytes));
     if (body.customMetadata?.encoding === "gzip") parts.push(latin1(gunzipSync(bytes)));
+    // Segments are many gzip members (one per chunk): inflate every one.
+    if (object.key.startsWith("segments/")) parts.push(...gzipMembers(bytes).map(latin1));
     parts.push(JSON.stringify(body.customMetadata ?? {}));
   }
   for (const table of [
@@ -59,15 +70,61 @@ export async function everythingStored(): Promise<string> {
     "recorder_failures",
     "replay_events",
     "learned_forms",
+    "record_chunks",
+    "captures",
   ]) {
     const { results } = await env.DB.prepare(`SELECT * FROM ${table}`).all();
     parts.push(JSON.stringify(results));
   }
+  // Recording shards' own storage: records parked while the queue was down.
+  for (const id of await listDurableObjectIds(env.RECORDER)) {
+    parts.push(
+      await runInDurableObject(env.RECORDER.get(id), async (_shard, state) =>
+        JSON.stringify([...(await state.storage.list()).entries()]),
+      ),
+    );
+  }
   return parts.join("\n");
+}
+
+/** Every member of a multi-member gzip stream, inflated (fflate's gunzipSync reads only the first). */
+function gzipMembers(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const inflater = new Gunzip((chunk) => out.push(chunk));
+  inflater.push(bytes, true);
+  return out;
 }
 
 function latin1(bytes: Uint8Array): string {
   let out = "";
   for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return out;
+}
+
+/**
+ * Edits one stored exchange record the way someone with write access to the stores could: the chunk holding
+ * it is rewritten into a new segment object and its index row pointed there (record_hash is left alone, so
+ * integrity checks must notice).
+ */
+export async function tamperRecord(id: string, edit: (row: ExchangeRow) => void): Promise<void> {
+  const reader = new RecordReader(readStores(env as Env));
+  const { results: chunks } = await env.DB.prepare("SELECT * FROM record_chunks").all<ChunkRow>();
+  for (const chunk of chunks) {
+    const records = await reader.recordsOf(chunk);
+    const target = records.find((r) => r.exchange.id === id);
+    if (!target) continue;
+    const changed = records.map((r) => (r === target ? { ...r, exchange: { ...r.exchange } } : r));
+    const edited = changed.find((r) => r.exchange.id === id);
+    if (edited) edit(edited.exchange);
+    const { bytes } = buildSegment([{ v: 2, session_id: chunk.session_id, records: changed }]);
+    const key = `segments/tampered/${id}.gz`;
+    await env.BLOBS.put(key, bytes);
+    await env.DB.prepare(
+      "UPDATE record_chunks SET segment = ?, segment_offset = 0, segment_length = ? WHERE session_id = ? AND first_id = ?",
+    )
+      .bind(key, bytes.byteLength, chunk.session_id, chunk.first_id)
+      .run();
+    return;
+  }
+  throw new Error(`no stored record ${id}`);
 }

@@ -3,10 +3,12 @@ import { pendingOf, type Envelope } from "../../worker/src/capture/envelope.ts";
 import { loadConfig } from "../../worker/src/config/config.ts";
 import type { Env } from "../../worker/src/env.ts";
 import { counters } from "../../worker/src/log/health-counters.ts";
-import type { RecordSink } from "../../worker/src/persist/record-outbox.ts";
+import type { RecordSink } from "../../worker/src/persist/record-chunker.ts";
 import { recordExchange } from "../../worker/src/recorder/record-exchange.ts";
 import type { RecorderStores } from "../../worker/src/recorder/recorder-stores.ts";
+import type { ChunkMessage, RecordMessage } from "../../worker/src/record/record-message.ts";
 import { ArchiveIndex } from "../../worker/src/store/archive-index.ts";
+import type { Partitions } from "../../worker/src/store/partitions.ts";
 import { R2BlobStore } from "../../worker/src/store/blob-store.ts";
 import { FormStore } from "../../worker/src/store/form-store.ts";
 
@@ -32,7 +34,7 @@ export const failingQueue = (): Queue<unknown> =>
 /** A records sink straight onto the real local queue, counted like the shard's outbox. */
 export const queueSink: RecordSink = {
   async send(message) {
-    await env.RECORDS.send(message, { contentType: "json" });
+    await env.RECORDS.send(chunkOf(message), { contentType: "json" });
     counters.recordsQueued++;
   },
 };
@@ -50,7 +52,7 @@ export function shardOver(bindings: {
   if (!loaded.ok) throw new Error("test config invalid");
   const stores: RecorderStores = {
     blobs: new R2BlobStore(bindings.BLOBS ?? env.BLOBS),
-    index: new ArchiveIndex(bindings.DB ?? env.DB),
+    index: new ArchiveIndex(onePartition(bindings.DB ?? env.DB)),
     forms: new FormStore(bindings.DB ?? env.DB),
     records: bindings.records ?? queueSink,
   };
@@ -86,4 +88,13 @@ function namespaceOf(stub: object): Env["RECORDER"] {
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+}
+
+/** A record as the one-record chunk a shard would queue for it. */
+export function chunkOf(record: RecordMessage): ChunkMessage {
+  return { v: 2, session_id: record.exchange.session_id, records: [record] };
+}
+
+function onePartition(db: D1Database): Partitions {
+  return { control: db, all: [{ binding: "DB", db, from: 0 }] };
 }

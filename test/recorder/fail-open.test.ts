@@ -9,10 +9,17 @@ import { describe, expect, it } from "vitest";
 import type { Env } from "../../worker/src/env.ts";
 import { consumeRecords } from "../../worker/src/persist/consume-records.ts";
 import { RecordOutbox } from "../../worker/src/persist/record-outbox.ts";
-import type { RecordMessage } from "../../worker/src/persist/record-message.ts";
+import type { RecordMessage } from "../../worker/src/record/record-message.ts";
 import { exchanges } from "../helpers/archive.ts";
 import { Customer, tapped } from "../helpers/browser-like.ts";
-import { failingD1, failingQueue, failingR2, shardOver, unreachableShards } from "../helpers/faults.ts";
+import {
+  chunkOf,
+  failingD1,
+  failingQueue,
+  failingR2,
+  shardOver,
+  unreachableShards,
+} from "../helpers/faults.ts";
 import { expectLogs, loggedEvents } from "../helpers/logs.ts";
 import { adminGet, indexed, sameBytes } from "../helpers/visit.ts";
 
@@ -37,7 +44,7 @@ async function shardRecords(customer: string, paths: readonly string[]): Promise
 function batchOf(records: readonly RecordMessage[], attempts = 1): MessageBatch<unknown> {
   return createMessageBatch<unknown>(
     "verbatim-records",
-    records.map((body, i) => ({ id: `m${i}`, timestamp: Date.now(), attempts, body })),
+    records.map((record, i) => ({ id: `m${i}`, timestamp: Date.now(), attempts, body: chunkOf(record) })),
   );
 }
 
@@ -132,9 +139,14 @@ describe("the index consumer: batched, idempotent, nothing lost", () => {
     const records = await shardRecords("batch-poison", PATHS.slice(0, 2));
     const before = (await exchanges()).length;
     const batch = createMessageBatch<unknown>("verbatim-records", [
-      { id: "good-0", timestamp: Date.now(), attempts: 1, body: records[0] },
-      { id: "poison", timestamp: Date.now(), attempts: 1, body: { v: 1, exchange: { id: 42 } } },
-      { id: "good-1", timestamp: Date.now(), attempts: 1, body: records[1] },
+      { id: "good-0", timestamp: Date.now(), attempts: 1, body: chunkOf(records[0]!) },
+      {
+        id: "poison",
+        timestamp: Date.now(),
+        attempts: 1,
+        body: { v: 2, session_id: "x", records: [{ id: 42 }] },
+      },
+      { id: "good-1", timestamp: Date.now(), attempts: 1, body: chunkOf(records[1]!) },
     ]);
     const result = await consume(batch);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["poison"]);
@@ -149,7 +161,7 @@ describe("the index consumer: batched, idempotent, nothing lost", () => {
     const stub = env.RECORDER.get(env.RECORDER.idFromName("queue-down-test"));
     const parked = await runInDurableObject(stub, async (_instance, state) => {
       const down = new RecordOutbox(failingQueue(), env.BLOBS, state.storage);
-      for (const record of records) await down.send(record);
+      for (const record of records) await down.send(chunkOf(record));
       return (await state.storage.list({ prefix: "outbox/" })).size;
     });
     expect(parked).toBe(records.length);

@@ -95,7 +95,7 @@ describe("recording two customers through the demo shop", () => {
     const digests = new Set(
       rows.flatMap((r) => [r.request_body_digest, r.response_body_digest]).filter(Boolean),
     );
-    const listed = await env.BLOBS.list();
+    const listed = await env.BLOBS.list({ prefix: "sha256/" });
     expect(listed.objects.length).toBe(digests.size);
   });
 

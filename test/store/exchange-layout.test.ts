@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { layOut } from "../../worker/src/store/exchange-layout.ts";
+import { layOut } from "./legacy-layout.ts";
 import type { ExchangeRow } from "../../worker/src/store/rows.ts";
 
 const base: ExchangeRow = {
@@ -40,7 +40,7 @@ const base: ExchangeRow = {
   record_hash: "f".repeat(64),
 };
 
-describe("exchange layout", () => {
+describe("legacy exchange layout (read through the exchanges view)", () => {
   it("shares header lists and puts per-response values back through the view", async () => {
     const { log, parts } = layOut(base);
     expect(log.response_volatile).toBe(JSON.stringify([[1, "Mon, 23 Nov 2026 14:00:00 GMT"]]));

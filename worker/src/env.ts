@@ -1,5 +1,5 @@
 import type { RecordingShard } from "./recorder/recording-shard.ts";
-import type { RecordMessage } from "./persist/record-message.ts";
+import type { ChunkMessage, OverflowMessage } from "./record/record-message.ts";
 
 /** Bindings and vars of the recorder Worker (see wrangler.toml). Vars arrive as strings; config/ parses them. */
 export interface Env {
@@ -8,8 +8,11 @@ export interface Env {
   /** Recording shards: the visitor's isolate hands each exchange to one, in memory. */
   RECORDER: DurableObjectNamespace<RecordingShard>;
   /** Masked records on their way to the index (consumed in batches; see persist/). */
-  RECORDS: Queue<RecordMessage>;
+  RECORDS: Queue<ChunkMessage | OverflowMessage>;
   RECORDING_SHARDS?: string;
+  RECORD_COALESCE_MS?: string;
+  /** Index partitions: D1 bindings and the UTC day each starts (store/partitions.ts). Default "DB". */
+  INDEX_PARTITIONS?: string;
   ORIGIN?: string;
   FORWARD_HOST?: string;
   SESSION_COOKIES?: string;

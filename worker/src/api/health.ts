@@ -1,6 +1,8 @@
 import type { ConfigResult } from "../config/config.ts";
 import { counters } from "../log/health-counters.ts";
+import type { Env } from "../env.ts";
 import { ArchiveReader } from "../store/archive-reader.ts";
+import { indexPartitions } from "../store/partitions.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -8,7 +10,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Health: config problems, live probes of D1 and R2, this isolate's counters and the archive's failures of
  * the last 24 hours. Public (monitors need it) and free of visitor data.
  */
-export async function health(config: ConfigResult, db: D1Database, bucket: R2Bucket) {
+export async function health(config: ConfigResult, env: Env) {
+  const db = env.DB;
+  const bucket = env.BLOBS;
   const [d1, r2] = await Promise.all([
     probe(() => db.prepare("SELECT count(*) AS n FROM sessions").first()),
     probe(() => bucket.head("health-probe")),
@@ -16,7 +20,9 @@ export async function health(config: ConfigResult, db: D1Database, bucket: R2Buc
   let recentFailures: { stage: string; kind: string; count: number }[] | null = null;
   if (d1.ok) {
     try {
-      recentFailures = await new ArchiveReader(db).recentFailures(Date.now() - DAY_MS);
+      recentFailures = await new ArchiveReader({ partitions: indexPartitions(env), bucket }).recentFailures(
+        Date.now() - DAY_MS,
+      );
     } catch {
       recentFailures = null;
     }

@@ -1,3 +1,4 @@
+import { readStores } from "../store/record-reader.ts";
 import { Hono } from "hono";
 import { loadConfig } from "../config/config.ts";
 import type { Env } from "../env.ts";
@@ -33,7 +34,7 @@ prove.post("/:id/prove", async (c) => {
   const loaded = loadConfig(c.env);
   if (!loaded.ok)
     throw new VerbatimError("storage_unavailable", "recorder is misconfigured; see /__verbatim/api/health");
-  const row = await new ArchiveReader(c.env.DB).getExchange(id);
+  const row = await new ArchiveReader(readStores(c.env)).getExchange(id);
   if (!row) throw new VerbatimError("not_found", `no exchange ${id}`);
   const wanted = commitment(loaded.config.secret, value);
   const findings = (JSON.parse(row.mask_report) as MaskFinding[]).filter((f) =>

@@ -1,3 +1,4 @@
+import { readStores } from "../store/record-reader.ts";
 import { Hono } from "hono";
 import { loadConfig } from "../config/config.ts";
 import type { Env } from "../env.ts";
@@ -16,7 +17,7 @@ import { exchangeView, sessionView } from "./views.ts";
 /** The recorder's read API under /__verbatim/api (documented in the README). */
 export const api = new Hono<{ Bindings: Env }>();
 
-api.get("/health", async (c) => c.json(await health(loadConfig(c.env), c.env.DB, c.env.BLOBS)));
+api.get("/health", async (c) => c.json(await health(loadConfig(c.env), c.env)));
 
 api.use("*", async (c, next) => {
   const loaded = loadConfig(c.env);
@@ -31,7 +32,7 @@ api.get("/sessions", async (c) => {
     loaded.ok ? loaded.config.secret : null,
     Date.now(),
   );
-  const rows = await new ArchiveReader(c.env.DB).listSessions(filter);
+  const rows = await new ArchiveReader(readStores(c.env)).listSessions(filter);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return c.json({
@@ -42,14 +43,14 @@ api.get("/sessions", async (c) => {
 
 api.get("/sessions/:id", async (c) => {
   const id = parseId("session id", c.req.param("id"));
-  const row = await new ArchiveReader(c.env.DB).getSession(id);
+  const row = await new ArchiveReader(readStores(c.env)).getSession(id);
   if (!row) throw new VerbatimError("not_found", `no session ${id}`);
   return c.json(sessionView(row));
 });
 
 api.get("/sessions/:id/exchanges", async (c) => {
   const id = parseId("session id", c.req.param("id"));
-  const reader = new ArchiveReader(c.env.DB);
+  const reader = new ArchiveReader(readStores(c.env));
   if (!(await reader.getSession(id))) throw new VerbatimError("not_found", `no session ${id}`);
   const limit = parseLimit(c.req.query("limit"), 100, 500);
   const cursor = decodeCursor(c.req.query("cursor"), ["number", "string"]);
@@ -68,7 +69,7 @@ api.get("/sessions/:id/exchanges", async (c) => {
 
 api.get("/exchanges/:id", async (c) => {
   const id = parseId("exchange id", c.req.param("id"));
-  const row = await new ArchiveReader(c.env.DB).getExchange(id);
+  const row = await new ArchiveReader(readStores(c.env)).getExchange(id);
   if (!row) throw new VerbatimError("not_found", `no exchange ${id}`);
   return c.json(exchangeView(row));
 });
@@ -76,7 +77,7 @@ api.get("/exchanges/:id", async (c) => {
 api.get("/exchanges/:id/body", async (c) => {
   const id = parseId("exchange id", c.req.param("id"));
   const part = parseEnum("part", c.req.query("part"), ["request", "response"] as const) ?? "response";
-  const row = await new ArchiveReader(c.env.DB).getExchange(id);
+  const row = await new ArchiveReader(readStores(c.env)).getExchange(id);
   if (!row) throw new VerbatimError("not_found", `no exchange ${id}`);
   const digest = part === "request" ? row.request_body_digest : row.response_body_digest;
   const note = part === "request" ? row.request_body_note : row.response_body_note;

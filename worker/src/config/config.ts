@@ -1,5 +1,6 @@
 import type { Env } from "../env.ts";
 import { activePolicyResult } from "../mask/policy/active-policy.ts";
+import { parsePartitions } from "../store/partitions.ts";
 
 /** The recorder's settings, parsed once per `env` object from wrangler vars and secrets. */
 export type Config = {
@@ -139,6 +140,19 @@ export function parseConfig(env: Env): ConfigResult {
     if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
       errors.push(`SESSION_COOKIES has an invalid cookie name "${name}" (RFC 6265 token)`);
     }
+  }
+
+  const partitions = parsePartitions(
+    env.INDEX_PARTITIONS,
+    (name) => (env as unknown as Record<string, unknown>)[name],
+  );
+  if (!partitions.ok) errors.push(partitions.error);
+
+  const coalesceRaw = (env.RECORD_COALESCE_MS ?? "500").trim();
+  if (!/^\d{1,5}$/.test(coalesceRaw) || Number(coalesceRaw) > 10_000) {
+    errors.push(
+      `RECORD_COALESCE_MS must be a whole number of milliseconds from 0 to 10000, got "${env.RECORD_COALESCE_MS}"`,
+    );
   }
 
   const policy = activePolicyResult();

@@ -1,55 +1,72 @@
 import type { Env } from "../env.ts";
 import { counters, noteFailure } from "../log/health-counters.ts";
-import { ArchiveIndex } from "../store/archive-index.ts";
-import { isOverflow, parseRecordMessage, type RecordMessage } from "./record-message.ts";
+import { captureRows, chunkRow } from "../record/chunk-summary.ts";
+import { isOverflow, parseChunkMessage, type ChunkMessage } from "../record/record-message.ts";
+import { buildSegment, segmentKey } from "../record/segment.ts";
+import { ArchiveIndex, type ChunkWrite } from "../store/archive-index.ts";
+import { indexPartitions } from "../store/partitions.ts";
 
 /** Redelivery delays by attempt (seconds): D1 overloaded or briefly down recovers within these. */
 const RETRY_DELAYS_S = [1, 5, 30, 120];
 
+type Readable = { message: Message<unknown>; chunk: ChunkMessage };
+
 /**
- * The records queue's consumer: a batch (up to 100 records) is written to D1 in one transaction, so the
- * index never holds half a batch. Writing is idempotent (exchanges are keyed by id, every other row is
- * INSERT OR IGNORE or a min/max upsert), so a redelivered message never duplicates an exchange.
+ * The records queue's consumer. A batch (up to 100 chunks) becomes one R2 segment (record/segment.ts) and
+ * its index rows are written in one D1 transaction per partition, so the index never holds half a batch.
+ * Writing is idempotent (a chunk is keyed by session and first exchange id; every other row is INSERT OR
+ * IGNORE or a widening upsert), so a redelivered message never duplicates an exchange; a redelivered chunk
+ * only leaves an unreferenced copy in a new segment.
  *
- * If the batch's transaction fails, each record is tried in a transaction of its own: one poison record
- * then fails alone, is retried, and after the queue's max_retries lands in the dead-letter queue
- * (persist/dead-letters.ts), while the rest of the batch is indexed.
+ * If the batch fails, each chunk is tried alone: one poison chunk then fails by itself, is retried, and after
+ * the queue's max_retries lands in the dead-letter queue (persist/dead-letters.ts); the rest are indexed.
+ * Returns the number of records (exchanges) acknowledged.
  */
 export async function consumeRecords(batch: MessageBatch<unknown>, env: Env): Promise<{ acked: number }> {
-  const index = new ArchiveIndex(env.DB);
-  const readable: { message: Message<unknown>; record: RecordMessage }[] = [];
+  const readable: Readable[] = [];
   for (const message of batch.messages) {
-    const record = await readMessage(message.body, env.BLOBS).catch(() => null);
-    if (record) readable.push({ message, record });
+    const chunk = await readMessage(message.body, env.BLOBS).catch(() => null);
+    if (chunk) readable.push({ message, chunk });
     else {
       counters.messagesMalformed++;
       retry(message);
     }
   }
   if (readable.length === 0) return { acked: 0 };
+  const index = new ArchiveIndex(indexPartitions(env));
   try {
-    const { rowsWritten } = await index.writeRecords(readable.map((r) => r.record));
-    counters.batchesWritten++;
-    counters.d1RowsWritten += rowsWritten;
-    for (const { message } of readable) message.ack();
-    counters.recordsIndexed += readable.length;
-    return { acked: readable.length };
+    return { acked: await write(readable, index, env.BLOBS) };
   } catch (error) {
     await noteFailure("d1", error, null, null);
   }
   let acked = 0;
-  for (const { message, record } of readable) {
+  for (const one of readable) {
     try {
-      const { rowsWritten } = await index.writeRecords([record]);
-      counters.d1RowsWritten += rowsWritten;
-      message.ack();
-      counters.recordsIndexed++;
-      acked++;
+      acked += await write([one], index, env.BLOBS);
     } catch {
-      retry(message);
+      retry(one.message);
     }
   }
   return { acked };
+}
+
+async function write(items: readonly Readable[], index: ArchiveIndex, bucket: R2Bucket): Promise<number> {
+  const chunks = items.map((i) => i.chunk);
+  const { bytes, positions } = buildSegment(chunks);
+  const key = segmentKey(Date.now(), crypto.randomUUID());
+  await bucket.put(key, bytes);
+  const writes: ChunkWrite[] = chunks.map((chunk, i) => ({
+    chunk,
+    row: chunkRow(chunk, key, positions[i] ?? { offset: 0, length: 0 }),
+    captures: captureRows(chunk),
+  }));
+  const { rowsWritten } = await index.writeChunks(writes);
+  const records = chunks.reduce((sum, chunk) => sum + chunk.records.length, 0);
+  for (const { message } of items) message.ack();
+  counters.batchesWritten++;
+  counters.d1RowsWritten += rowsWritten;
+  counters.recordsIndexed += records;
+  return records;
 }
 
 function retry(message: Message<unknown>): void {
@@ -58,8 +75,8 @@ function retry(message: Message<unknown>): void {
   message.retry({ delaySeconds: delay });
 }
 
-async function readMessage(body: unknown, bucket: R2Bucket): Promise<RecordMessage | null> {
-  if (!isOverflow(body)) return parseRecordMessage(body);
+async function readMessage(body: unknown, bucket: R2Bucket): Promise<ChunkMessage | null> {
+  if (!isOverflow(body)) return parseChunkMessage(body);
   const object = await bucket.get(body.overflow);
-  return object ? parseRecordMessage(await object.json()) : null;
+  return object ? parseChunkMessage(await object.json()) : null;
 }

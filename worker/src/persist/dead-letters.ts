@@ -1,6 +1,7 @@
 import type { Env } from "../env.ts";
 import { counters, noteFailure } from "../log/health-counters.ts";
 import { ArchiveIndex } from "../store/archive-index.ts";
+import { indexPartitions } from "../store/partitions.ts";
 
 export const DEAD_LETTER_PREFIX = "dead-letters/";
 
@@ -10,7 +11,7 @@ export const DEAD_LETTER_PREFIX = "dead-letters/";
  * recorder_failures, which puts health in "degraded" and names the stage "dead_letter".
  */
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<{ acked: number }> {
-  const index = new ArchiveIndex(env.DB);
+  const index = new ArchiveIndex(indexPartitions(env));
   let acked = 0;
   for (const message of batch.messages) {
     const id = exchangeIdOf(message.body);
@@ -19,7 +20,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env)
       counters.failures.dead_letter++;
       await index.recordFailure(Date.now(), "dead_letter", "record_not_indexed", id);
       message.ack();
-      acked++;
+      acked += recordsIn(message.body);
     } catch (error) {
       await noteFailure("dead_letter", error, id, null);
       message.retry({ delaySeconds: 30 });
@@ -29,6 +30,13 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env)
 }
 
 function exchangeIdOf(body: unknown): string | null {
-  const id = (body as { exchange?: { id?: unknown } } | null)?.exchange?.id;
+  const id = (body as { records?: Array<{ exchange?: { id?: unknown } }> } | null)?.records?.[0]?.exchange
+    ?.id;
   return typeof id === "string" ? id : null;
+}
+
+/** How many records a dead chunk held (what was acknowledged; a malformed body counts as one). */
+function recordsIn(body: unknown): number {
+  const records = (body as { records?: unknown } | null)?.records;
+  return Array.isArray(records) ? records.length : 1;
 }

@@ -1,19 +1,17 @@
 import { counters, noteFailure } from "../log/health-counters.ts";
-import { MAX_MESSAGE_BYTES, overflowKey, type RecordMessage } from "./record-message.ts";
+import type { ChunkSink } from "./record-chunker.ts";
+import { MAX_MESSAGE_BYTES, overflowKey, type ChunkMessage } from "../record/record-message.ts";
 
 /**
- * The hand-off from a recording shard to the index: one queue message per masked record. If the queue
- * does not take it, the record is parked in the shard's own storage (it is masked, so storing it is
+ * The hand-off from a recording shard to the index: one queue message per chunk of masked records. If the
+ * queue does not take it, the chunk is parked in the shard's own storage (it is masked, so storing it is
  * allowed) and an alarm sends it later: while the queue is down, work waits and nothing is lost.
  */
-export interface RecordSink {
-  send(message: RecordMessage): Promise<void>;
-}
 
 const PARKED = "outbox/";
 const RETRY_MS = [5_000, 15_000, 60_000, 300_000];
 
-export class RecordOutbox implements RecordSink {
+export class RecordOutbox implements ChunkSink {
   readonly #queue: Queue<unknown>;
   readonly #bucket: R2Bucket;
   readonly #storage: DurableObjectStorage;
@@ -25,29 +23,31 @@ export class RecordOutbox implements RecordSink {
     this.#storage = storage;
   }
 
-  async send(message: RecordMessage): Promise<void> {
-    const id = message.exchange.id;
+  async send(chunk: ChunkMessage): Promise<void> {
     try {
-      await this.#queue.send(await this.#wire(message), { contentType: "json" });
-      counters.recordsQueued++;
-      counters.exchangesRecorded++;
+      await this.#queue.send(await this.#wire(chunk), { contentType: "json" });
+      counters.recordsQueued += chunk.records.length;
+      counters.exchangesRecorded += chunk.records.length;
     } catch (error) {
-      await noteFailure("queue", error, id, null);
-      await this.#park(message);
+      await noteFailure("queue", error, firstId(chunk), null);
+      await this.#park(chunk);
     }
   }
 
   /** Sends parked records, oldest first; run by the shard's alarm. Reschedules itself while any remain. */
   async flush(): Promise<void> {
-    const parked = await this.#storage.list<RecordMessage>({ prefix: PARKED, limit: 100 });
+    const parked = await this.#storage.list<ChunkMessage>({ prefix: PARKED, limit: 100 });
     if (parked.size === 0) return;
     try {
-      const bodies = await Promise.all([...parked.values()].map((m) => this.#wire(m)));
-      await this.#queue.sendBatch(bodies.map((body) => ({ body, contentType: "json" as const })));
+      const chunks = [...parked.values()];
+      const bodies = await Promise.all(chunks.map((chunk) => this.#wire(chunk)));
+      // sendBatch takes at most 256 KB: send them one by one, each is at most one message's size.
+      for (const body of bodies) await this.#queue.send(body, { contentType: "json" });
       await this.#storage.delete([...parked.keys()]);
-      counters.recordsQueued += parked.size;
-      counters.exchangesRecorded += parked.size;
-      counters.recordsParked -= parked.size;
+      const records = chunks.reduce((sum, chunk) => sum + chunk.records.length, 0);
+      counters.recordsQueued += records;
+      counters.exchangesRecorded += records;
+      counters.recordsParked -= records;
       this.#attempt = 0;
       if (parked.size === 100) await this.#storage.setAlarm(Date.now());
     } catch (error) {
@@ -56,15 +56,15 @@ export class RecordOutbox implements RecordSink {
     }
   }
 
-  async #park(message: RecordMessage): Promise<void> {
+  async #park(chunk: ChunkMessage): Promise<void> {
     try {
-      await this.#storage.put(PARKED + message.exchange.id, message);
-      counters.recordsParked++;
+      await this.#storage.put(PARKED + firstId(chunk), chunk);
+      counters.recordsParked += chunk.records.length;
       await this.#schedule();
     } catch (error) {
-      // Neither the queue nor the shard's storage took it: the one case an exchange is lost here.
-      counters.exchangesNotRecorded++;
-      await noteFailure("queue", error, message.exchange.id, null);
+      // Neither the queue nor the shard's storage took it: the one case exchanges are lost here.
+      counters.exchangesNotRecorded += chunk.records.length;
+      await noteFailure("queue", error, firstId(chunk), null);
     }
   }
 
@@ -73,16 +73,20 @@ export class RecordOutbox implements RecordSink {
     if ((await this.#storage.getAlarm()) === null) await this.#storage.setAlarm(Date.now() + delay);
   }
 
-  /** The message itself, or a pointer to it in R2 when it is over the queue's size limit. */
-  async #wire(message: RecordMessage): Promise<unknown> {
-    const json = JSON.stringify(message);
+  /** The chunk itself, or a pointer to it in R2 when it is over the queue's size limit (one huge record). */
+  async #wire(chunk: ChunkMessage): Promise<unknown> {
+    const json = JSON.stringify(chunk);
     if (
       json.length <= MAX_MESSAGE_BYTES / 4 ||
       new TextEncoder().encode(json).byteLength <= MAX_MESSAGE_BYTES
     )
-      return message;
-    const key = overflowKey(message.exchange.id);
+      return chunk;
+    const key = overflowKey(firstId(chunk));
     await this.#bucket.put(key, json);
-    return { v: 1, overflow: key };
+    return { v: 2, overflow: key };
   }
+}
+
+function firstId(chunk: ChunkMessage): string {
+  return chunk.records[0]?.exchange.id ?? "empty";
 }

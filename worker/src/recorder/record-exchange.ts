@@ -9,12 +9,13 @@ import {
 } from "../mask/index.ts";
 import { classify } from "../snapshot/content-class.ts";
 import { withTruncatedIps } from "../snapshot/client-ip-headers.ts";
+import { sessionExchangeId } from "../snapshot/ids.ts";
 import { orderRequestHeaders } from "../store/exchange-layout.ts";
 import type { ArchiveIndex } from "../store/archive-index.ts";
 import type { BlobRow } from "../store/rows.ts";
-import type { RecordMessage } from "../persist/record-message.ts";
+import type { RecordMessage } from "../record/record-message.ts";
 import type { PendingExchange } from "../capture/pending-exchange.ts";
-import { buildRecord } from "./build-record.ts";
+import { buildRecord } from "../record/build-record.ts";
 import type { RecorderStores } from "./recorder-stores.ts";
 import { readBodyPart } from "./body-part.ts";
 import { rememberBlobs, storeBody } from "./store-body.ts";
@@ -29,7 +30,7 @@ import { learnForms, postedForm } from "./learned-forms.ts";
  * visitor's isolate:
  *
  *   capture (body-part.ts: read the tee'd bytes, decode)  →  mask (mask/)  →  store bodies (store-body.ts)
- *   →  build the record (build-record.ts, pure)  →  hand off (persist/record-outbox.ts: the records queue)
+ *   →  build the record (record/build-record.ts, pure)  →  hand off (persist/record-outbox.ts: the records queue)
  *
  * The consumer (persist/consume-records.ts) indexes records in batches. This never throws: every failure
  * is counted, logged and, when D1 is up, written to recorder_failures.
@@ -119,7 +120,9 @@ async function record(
     response.status === 304 ? await revalidated(stores.index, url, request.headers, validator) : null;
   const refresh = sessionNeedsWrite(session.id, pending.startedAt);
   const message = await buildRecord({
-    pending,
+    // The shard's id carries the session's tag (snapshot/ids.ts): the visitor's id was minted before the
+    // session was known and names the exchange only in logs up to here.
+    pending: { ...pending, id: sessionExchangeId(pending.startedAt, session.id) },
     finishedAt,
     session: { ...session, refresh },
     url,

@@ -1,4 +1,4 @@
-import type { RecordSink } from "../persist/record-outbox.ts";
+import type { RecordSink } from "../persist/record-chunker.ts";
 import type { ArchiveIndex } from "../store/archive-index.ts";
 import type { BlobStore } from "../store/blob-store.ts";
 import type { FormStore } from "../store/form-store.ts";

@@ -4,7 +4,9 @@ import type { RecorderPort } from "../capture/hand-off.ts";
 import { loadConfig } from "../config/config.ts";
 import type { Env } from "../env.ts";
 import { counters, noteFailure } from "../log/health-counters.ts";
+import { RecordChunker } from "../persist/record-chunker.ts";
 import { RecordOutbox } from "../persist/record-outbox.ts";
+import { indexPartitions } from "../store/partitions.ts";
 import { ArchiveIndex } from "../store/archive-index.ts";
 import { R2BlobStore } from "../store/blob-store.ts";
 import { FormStore } from "../store/form-store.ts";
@@ -29,9 +31,9 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
     this.#outbox = new RecordOutbox(env.RECORDS, env.BLOBS, ctx.storage);
     this.#stores = {
       blobs: new R2BlobStore(env.BLOBS),
-      index: new ArchiveIndex(env.DB),
+      index: new ArchiveIndex(indexPartitions(env)),
       forms: new FormStore(env.DB),
-      records: this.#outbox,
+      records: new RecordChunker(this.#outbox, coalesceMs(env)),
     };
   }
 
@@ -64,4 +66,10 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
   stats(): typeof counters {
     return counters;
   }
+}
+
+/** RECORD_COALESCE_MS: how long a shard gathers a session's records into one chunk (default 500 ms). */
+function coalesceMs(env: Env): number {
+  const value = Number(env.RECORD_COALESCE_MS ?? "500");
+  return Number.isFinite(value) && value >= 0 && value <= 10_000 ? value : 500;
 }

@@ -4,6 +4,7 @@ import type { SessionKeyRow } from "../store/rows.ts";
 import type { PendingExchange } from "../capture/pending-exchange.ts";
 import { Lru } from "../util/lru.ts";
 import { noteFailure } from "../log/health-counters.ts";
+import { randomSessionId } from "../snapshot/ids.ts";
 import { cookieKey, sessionCookiesOf, sessionIdFromKey } from "./session-keys.ts";
 
 /**
@@ -72,7 +73,7 @@ export async function resolveSession(
   }
   const first = hashes[0];
   // Without any cookie (a client that refuses them) each exchange is its own session.
-  const sessionId = id ?? (first ? sessionIdFromKey(first) : pending.id.toLowerCase());
+  const sessionId = id ?? (first ? sessionIdFromKey(first) : randomSessionId());
   const keys = all
     .map((cookie, i) => ({
       key_hash: hashes[i] ?? "",

@@ -1,4 +1,4 @@
-import type { ArchiveIndex } from "../store/archive-index.ts";
+import type { BlobStore } from "../store/blob-store.ts";
 import type { BlobRow } from "../store/rows.ts";
 import { Lru } from "../util/lru.ts";
 import type { BodyPart } from "./body-part.ts";
@@ -6,9 +6,8 @@ import { counters, noteFailure, type FailureSink } from "../log/health-counters.
 import type { RecorderStores } from "./recorder-stores.ts";
 
 /**
- * Blobs this isolate knows are stored, with their rows. A hit costs neither a D1 read nor an R2 write; the
- * row still goes into the exchange's batch as INSERT OR IGNORE (no row written when present), so the
- * exchange's foreign key holds even if the cache outlived the row.
+ * Blobs this shard knows are stored, with their sizes and encodings (which go into the record, for exports).
+ * A hit costs neither an R2 read nor an R2 write.
  */
 const knownBlobs = new Lru<string, BlobRow>(5_000);
 
@@ -25,7 +24,7 @@ export async function storeBody(
   const digest = body.digest;
   if (blobs.some((b) => b.digest === digest)) return body.note;
   try {
-    const known = knownBlobs.get(digest) ?? (await storedBlob(stores.index, digest));
+    const known = knownBlobs.get(digest) ?? (await storedBlob(stores.blobs, digest, now));
     if (known) {
       counters.bodiesDeduplicated++;
       knownBlobs.set(digest, known);
@@ -57,12 +56,16 @@ export function rememberBlobs(rows: readonly BlobRow[]): void {
 }
 
 /**
- * One indexed D1 read decides on a cache miss; a shared asset then costs no R2 write (an R2 PUT costs 4.5x a
- * D1 row written). If D1 cannot answer, the create-only R2 put is still correct, just not free.
+ * One R2 HEAD (Class B, $0.36/M) decides on a cache miss; a shared asset then costs no R2 write (Class A,
+ * $4.50/M) and no rewrite of a hot key (R2 takes about one write per second per key). If R2 cannot answer,
+ * the create-only put is still correct, just not free.
  */
-async function storedBlob(index: ArchiveIndex, digest: string): Promise<BlobRow | null> {
+async function storedBlob(blobs: BlobStore, digest: string, now: number): Promise<BlobRow | null> {
   try {
-    return await index.blobRow(digest);
+    const head = await blobs.head(digest);
+    return head
+      ? { digest, size: head.size, stored_size: head.storedSize, encoding: head.encoding, first_seen: now }
+      : null;
   } catch {
     return null;
   }

@@ -1,3 +1,4 @@
+import { readStores } from "../store/record-reader.ts";
 import { loadConfig, type Config } from "../config/config.ts";
 import type { DeclaredForm } from "../mask/forms.ts";
 import { recorderMaskContext } from "../mask/index.ts";
@@ -125,10 +126,10 @@ async function replay(
     );
   }
 
-  const reader = new ReplayReader(env.DB);
+  const reader = new ReplayReader(readStores(env));
   const pageView = await reader.pageView(target.sessionId, target.pageViewId);
   if (!pageView) {
-    const session = await new ArchiveReader(env.DB).getSession(target.sessionId);
+    const session = await new ArchiveReader(readStores(env)).getSession(target.sessionId);
     return pageResponse(
       bare,
       {

@@ -6,6 +6,8 @@ export interface BlobStore {
   put(digest: string, bytes: Uint8Array, compress: boolean): Promise<StoredBlob>;
   /** The masked, decompressed bytes, or null when there is no such blob. */
   get(digest: string): Promise<Uint8Array | null>;
+  /** What R2 holds for `digest` (sizes and encoding), without reading it; null when nothing. */
+  head(digest: string): Promise<(Omit<StoredBlob, "created"> & { size: number }) | null>;
 }
 
 export type StoredBlob = { storedSize: number; encoding: "gzip" | "identity"; created: boolean };
@@ -31,6 +33,14 @@ export class R2BlobStore implements BlobStore {
       customMetadata: { encoding, size: String(bytes.byteLength) },
     });
     return { storedSize: stored.byteLength, encoding, created: result !== null };
+  }
+
+  async head(digest: string): Promise<(Omit<StoredBlob, "created"> & { size: number }) | null> {
+    const object = await this.#bucket.head(blobKey(digest));
+    if (!object) return null;
+    const encoding = object.customMetadata?.["encoding"] === "gzip" ? "gzip" : "identity";
+    const size = Number(object.customMetadata?.["size"] ?? object.size);
+    return { storedSize: object.size, encoding, size: Number.isFinite(size) ? size : object.size };
   }
 
   async get(digest: string): Promise<Uint8Array | null> {

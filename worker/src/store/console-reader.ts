@@ -1,9 +1,10 @@
+import { ArchiveReader } from "./archive-reader.ts";
+import { inOrder, RecordReader, type ReadStores } from "./record-reader.ts";
 import type { ExchangeRow, SessionRow } from "./rows.ts";
 
 /**
  * Read queries behind the support console and its API (timelines, replay frames). Timeline rows carry only
- * the columns a timeline shows, plus two request headers pulled out in SQL so a long session does not ship
- * every header list to the Worker.
+ * the columns a timeline shows, plus two request headers (Sec-Fetch-Dest, Content-Type).
  */
 export type TimelineRow = Pick<
   ExchangeRow,
@@ -44,96 +45,122 @@ export type ReplayEventRow = {
   url: string;
 };
 
-// Header lists are stored as JSON [[name, value], ...] with lower-case names (Headers iteration order).
-const requestHeader = (name: string) =>
-  `(SELECT json_extract(h.value, '$[1]') FROM json_each(request_headers) AS h
-     WHERE json_extract(h.value, '$[0]') = '${name}' LIMIT 1)`;
+/** A request header of a stored header list (JSON [[name, value], ...], lower-case names). */
+function requestHeader(headersJson: string, name: string): string | null {
+  try {
+    const headers = JSON.parse(headersJson) as unknown;
+    if (!Array.isArray(headers)) return null;
+    for (const pair of headers)
+      if (Array.isArray(pair) && pair[0] === name && typeof pair[1] === "string") return pair[1];
+  } catch {
+    // A header list that is not JSON has no such header.
+  }
+  return null;
+}
 
-const TIMELINE_COLUMNS = `id, session_id, started_at, total_ms, method, url, status, content_type, content_class,
-  page_view, request_body_digest, request_body_size, request_body_note, response_body_digest, response_body_note,
-  error, mask_policy,
-  mask_report, ${requestHeader("sec-fetch-dest")} AS fetch_dest, ${requestHeader("content-type")} AS request_type`;
-
-/** The sessions of one customer that a customer view shows: the most recent ones. */
-const CUSTOMER_SESSIONS = `SELECT s.id FROM sessions AS s JOIN session_customers AS c ON c.session_id = s.id
-  WHERE c.customer_token = ? ORDER BY s.last_seen DESC LIMIT ?`;
+function timelineRow(row: ExchangeRow): TimelineRow {
+  return {
+    id: row.id,
+    session_id: row.session_id,
+    started_at: row.started_at,
+    total_ms: row.total_ms,
+    method: row.method,
+    url: row.url,
+    status: row.status,
+    content_type: row.content_type,
+    content_class: row.content_class,
+    page_view: row.page_view,
+    request_body_digest: row.request_body_digest,
+    request_body_size: row.request_body_size,
+    request_body_note: row.request_body_note,
+    response_body_digest: row.response_body_digest,
+    response_body_note: row.response_body_note,
+    error: row.error,
+    mask_policy: row.mask_policy,
+    mask_report: row.mask_report,
+    fetch_dest: requestHeader(row.request_headers, "sec-fetch-dest"),
+    request_type: requestHeader(row.request_headers, "content-type"),
+  };
+}
 
 export class ConsoleReader {
-  readonly #db: D1Database;
+  readonly #stores: ReadStores;
+  readonly #records: RecordReader;
+  readonly #sessions: ArchiveReader;
 
-  constructor(db: D1Database) {
-    this.#db = db;
+  constructor(stores: ReadStores) {
+    this.#stores = stores;
+    this.#records = new RecordReader(stores);
+    this.#sessions = new ArchiveReader(stores);
   }
 
   /** A session's exchanges in order, at most `limit` of them (ask for one more to learn about truncation). */
   async sessionTimeline(sessionId: string, limit: number): Promise<TimelineRow[]> {
-    const { results } = await this.#db
-      .prepare(
-        `SELECT ${TIMELINE_COLUMNS} FROM exchanges WHERE session_id = ? ORDER BY started_at, id LIMIT ?`,
-      )
-      .bind(sessionId, limit)
-      .all<TimelineRow>();
-    return results;
+    return (await this.#records.sessionRecords(sessionId)).slice(0, limit).map(timelineRow);
   }
 
   /** The customers (keyed tokens) a session is linked to, usually one: who logged in during it. */
   async customersOfSession(sessionId: string): Promise<string[]> {
-    const { results } = await this.#db
-      .prepare(
-        "SELECT customer_token FROM session_customers WHERE session_id = ? ORDER BY first_seen LIMIT 10",
-      )
-      .bind(sessionId)
-      .all<{ customer_token: string }>();
-    return results.map((row) => row.customer_token);
+    const answers = await Promise.all(
+      this.#stores.partitions.all.map((p) =>
+        p.db
+          .prepare(
+            "SELECT customer_token, first_seen FROM session_customers WHERE session_id = ? ORDER BY first_seen LIMIT 10",
+          )
+          .bind(sessionId)
+          .all<{ customer_token: string; first_seen: number }>(),
+      ),
+    );
+    const rows = answers.flatMap((a) => a.results).sort((a, b) => a.first_seen - b.first_seen);
+    return [...new Set(rows.map((row) => row.customer_token))].slice(0, 10);
   }
 
+  /** The customer's most recent sessions (at most `limit`), oldest first. */
   async customerSessions(customerToken: string, limit: number): Promise<SessionRow[]> {
-    const { results } = await this.#db
-      .prepare(`SELECT * FROM sessions WHERE id IN (${CUSTOMER_SESSIONS}) ORDER BY first_seen, id`)
-      .bind(customerToken, limit)
-      .all<SessionRow>();
-    return results;
+    const answers = await Promise.all(
+      this.#stores.partitions.all.map((p) =>
+        p.db
+          .prepare("SELECT session_id FROM session_customers WHERE customer_token = ?")
+          .bind(customerToken)
+          .all<{ session_id: string }>(),
+      ),
+    );
+    const ids = [...new Set(answers.flatMap((a) => a.results.map((r) => r.session_id)))];
+    const sessions = (await Promise.all(ids.map((id) => this.#sessions.getSession(id)))).filter(
+      (s): s is SessionRow => s !== null,
+    );
+    return sessions
+      .sort((a, b) => b.last_seen - a.last_seen)
+      .slice(0, limit)
+      .sort((a, b) => a.first_seen - b.first_seen || (a.id < b.id ? -1 : 1));
   }
 
   /** The exchanges of the sessions `customerSessions` returns, in time order across sessions. */
   async customerTimeline(customerToken: string, sessionLimit: number, limit: number): Promise<TimelineRow[]> {
-    const { results } = await this.#db
-      .prepare(
-        `SELECT ${TIMELINE_COLUMNS} FROM exchanges WHERE session_id IN (${CUSTOMER_SESSIONS})
-         ORDER BY started_at, id LIMIT ?`,
-      )
-      .bind(customerToken, sessionLimit, limit)
-      .all<TimelineRow>();
-    return results;
+    const sessions = await this.customerSessions(customerToken, sessionLimit);
+    const records = await Promise.all(sessions.map((s) => this.#records.sessionRecords(s.id)));
+    return inOrder(records.flat()).slice(0, limit).map(timelineRow);
   }
 
-  /** The page views just before and just after one exchange in its session (exchanges_by_session index). */
+  /** The page views just before and just after one exchange in its session. */
   async neighbourPageViews(
     exchange: Pick<ExchangeRow, "id" | "session_id" | "started_at">,
   ): Promise<{ previous: PageViewLink | null; next: PageViewLink | null }> {
-    const columns = "id, url, started_at, status";
-    const [previous, next] = await Promise.all([
-      this.#db
-        .prepare(
-          `SELECT ${columns} FROM exchanges WHERE session_id = ? AND page_view = 1 AND (started_at, id) < (?, ?)
-           ORDER BY started_at DESC, id DESC LIMIT 1`,
-        )
-        .bind(exchange.session_id, exchange.started_at, exchange.id)
-        .first<PageViewLink>(),
-      this.#db
-        .prepare(
-          `SELECT ${columns} FROM exchanges WHERE session_id = ? AND page_view = 1 AND (started_at, id) > (?, ?)
-           ORDER BY started_at, id LIMIT 1`,
-        )
-        .bind(exchange.session_id, exchange.started_at, exchange.id)
-        .first<PageViewLink>(),
-    ]);
-    return { previous, next };
+    const key = (r: Pick<ExchangeRow, "started_at" | "id">) => [r.started_at, r.id] as const;
+    const before = (a: Pick<ExchangeRow, "started_at" | "id">, b: Pick<ExchangeRow, "started_at" | "id">) =>
+      key(a)[0] < key(b)[0] || (key(a)[0] === key(b)[0] && a.id < b.id);
+    const pages = (await this.#records.sessionRecords(exchange.session_id)).filter((r) => r.page_view === 1);
+    const link = (r: ExchangeRow | undefined): PageViewLink | null =>
+      r ? { id: r.id, url: r.url, started_at: r.started_at, status: r.status } : null;
+    return {
+      previous: link(pages.filter((r) => before(r, exchange)).at(-1)),
+      next: link(pages.find((r) => before(exchange, r))),
+    };
   }
 
   /** What the replay engine noted while this page view was replayed (blocked or unrecorded requests). */
   async replayEvents(sessionId: string, pageViewId: string, limit: number): Promise<ReplayEventRow[]> {
-    const { results } = await this.#db
+    const { results } = await this.#stores.partitions.control
       .prepare(
         `SELECT * FROM replay_events WHERE session_id = ? AND page_view_id = ? ORDER BY at, id LIMIT ?`,
       )

@@ -1,8 +1,10 @@
+import type { CaptureRow } from "../record/chunk-summary.ts";
+import { RecordReader, type ReadStores } from "./record-reader.ts";
 import type { ExchangeRow } from "./rows.ts";
 
 /**
- * The archive as replay reads it (worker/src/replay) and as the console lists it. Every method is one
- * prepared statement on an index of migrations/0001 and 0003:
+ * The archive as replay reads it (worker/src/replay) and as the console lists it, through the shared read
+ * layer (record-reader.ts) and the captures index (migrations/0007):
  *
  *   pageViews(sessionId)                       the session's page views, in order (started_at, id)
  *   pageView(sessionId, pageViewId)            one page view of that session, or null
@@ -30,29 +32,25 @@ export type ReplayEventRow = {
 };
 
 export class ReplayReader {
-  readonly #db: D1Database;
+  readonly #stores: ReadStores;
+  readonly #records: RecordReader;
 
-  constructor(db: D1Database) {
-    this.#db = db;
+  constructor(stores: ReadStores) {
+    this.#stores = stores;
+    this.#records = new RecordReader(stores);
   }
 
   async pageViews(sessionId: string): Promise<ExchangeRow[]> {
-    const { results } = await this.#db
-      .prepare("SELECT * FROM exchanges WHERE session_id = ? AND page_view = 1 ORDER BY started_at, id")
-      .bind(sessionId)
-      .all<ExchangeRow>();
-    return results;
+    return (await this.#records.sessionRecords(sessionId)).filter((r) => r.page_view === 1);
   }
 
-  pageView(sessionId: string, pageViewId: string): Promise<ExchangeRow | null> {
-    return this.#db
-      .prepare("SELECT * FROM exchanges WHERE id = ? AND session_id = ? AND page_view = 1")
-      .bind(pageViewId, sessionId)
-      .first<ExchangeRow>();
+  async pageView(sessionId: string, pageViewId: string): Promise<ExchangeRow | null> {
+    const row = await this.#records.exchange(pageViewId);
+    return row && row.session_id === sessionId && row.page_view === 1 ? row : null;
   }
 
   exchange(id: string): Promise<ExchangeRow | null> {
-    return this.#db.prepare("SELECT * FROM exchanges WHERE id = ?").bind(id).first<ExchangeRow>();
+    return this.#records.exchange(id);
   }
 
   async matchCandidates(
@@ -60,60 +58,80 @@ export class ReplayReader {
     url: string,
     options: { sealed?: boolean } = {},
   ): Promise<ExchangeRow[]> {
-    // `+url` keeps SQLite on exchanges_by_session (one session's rows) rather than exchanges_by_url_validator,
-    // which for a shared asset would walk every session's capture of it.
-    if (!options.sealed) {
-      const { results } = await this.#db
-        .prepare("SELECT * FROM exchanges WHERE session_id = ? AND +url = ? ORDER BY started_at, id")
-        .bind(sessionId, url)
-        .all<ExchangeRow>();
-      return results;
-    }
+    const records = await this.#records.sessionRecords(sessionId);
+    if (!options.sealed) return records.filter((r) => r.url === url);
     // `encrypt` rules seal values with fresh randomness: such URLs compare only up to their first sealed part.
     const prefix = url.slice(0, url.indexOf("[enc"));
-    const { results } = await this.#db
-      .prepare(
-        "SELECT * FROM exchanges WHERE session_id = ? AND substr(url, 1, ?) = ? ORDER BY started_at, id",
-      )
-      .bind(sessionId, prefix.length, prefix)
-      .all<ExchangeRow>();
-    return results;
+    return records.filter((r) => r.url.startsWith(prefix));
   }
 
   async capturesOf(url: string, around: number, limit = 50): Promise<ExchangeRow[]> {
-    const { results } = await this.#db
-      .prepare(
-        `SELECT * FROM exchanges
-         WHERE url = ? AND method = 'GET' AND status = 200 AND response_body_digest IS NOT NULL
-         ORDER BY abs(started_at - ?), id LIMIT ?`,
+    const rows = await this.#captures(
+      "SELECT * FROM captures WHERE url = ? ORDER BY abs(first_seen - ?), exchange_id LIMIT ?",
+      [url, around, limit],
+      `SELECT * FROM exchanges
+       WHERE url = ? AND method = 'GET' AND status = 200 AND response_body_digest IS NOT NULL
+       ORDER BY abs(started_at - ?), id LIMIT ?`,
+      [url, around, limit],
+    );
+    return rows
+      .sort(
+        (a, b) => Math.abs(a.started_at - around) - Math.abs(b.started_at - around) || (a.id < b.id ? -1 : 1),
       )
-      .bind(url, around, limit)
-      .all<ExchangeRow>();
-    return results;
+      .slice(0, limit);
   }
 
-  captureByValidator(url: string, validator: string, around: number): Promise<ExchangeRow | null> {
-    return this.#db
-      .prepare(
-        `SELECT * FROM exchanges WHERE url = ? AND validator = ? AND response_body_digest IS NOT NULL
-         ORDER BY abs(started_at - ?), id LIMIT 1`,
-      )
-      .bind(url, validator, around)
-      .first<ExchangeRow>();
+  async captureByValidator(url: string, validator: string, around: number): Promise<ExchangeRow | null> {
+    const rows = await this.#captures(
+      "SELECT * FROM captures WHERE url = ? AND validator = ? ORDER BY abs(first_seen - ?), exchange_id LIMIT 1",
+      [url, validator, around],
+      `SELECT * FROM exchanges WHERE url = ? AND validator = ? AND response_body_digest IS NOT NULL
+       ORDER BY abs(started_at - ?), id LIMIT 1`,
+      [url, validator, around],
+    );
+    return nearest(rows, around);
   }
 
-  captureByDigest(url: string, digest: string, around: number): Promise<ExchangeRow | null> {
-    return this.#db
-      .prepare(
-        `SELECT * FROM exchanges WHERE url = ? AND response_body_digest = ?
-         ORDER BY abs(started_at - ?), id LIMIT 1`,
-      )
-      .bind(url, digest, around)
-      .first<ExchangeRow>();
+  async captureByDigest(url: string, digest: string, around: number): Promise<ExchangeRow | null> {
+    const rows = await this.#captures(
+      "SELECT * FROM captures WHERE url = ? AND digest = ? ORDER BY abs(first_seen - ?), exchange_id LIMIT 1",
+      [url, digest, around],
+      `SELECT * FROM exchanges WHERE url = ? AND response_body_digest = ?
+       ORDER BY abs(started_at - ?), id LIMIT 1`,
+      [url, digest, around],
+    );
+    return nearest(rows, around);
+  }
+
+  /** Capture rows from every partition, as the exchanges they name, plus matching rows from before them. */
+  async #captures(
+    sql: string,
+    params: ReadonlyArray<string | number>,
+    legacySql: string,
+    legacyParams: ReadonlyArray<string | number>,
+  ): Promise<ExchangeRow[]> {
+    const [answers, legacy] = await Promise.all([
+      Promise.all(
+        this.#stores.partitions.all.map((p) =>
+          p.db
+            .prepare(sql)
+            .bind(...params)
+            .all<CaptureRow>(),
+        ),
+      ),
+      this.#stores.partitions.control
+        .prepare(legacySql)
+        .bind(...legacyParams)
+        .all<ExchangeRow>(),
+    ]);
+    const found = await Promise.all(
+      answers.flatMap((a) => a.results).map((c) => this.#records.exchange(c.exchange_id)),
+    );
+    return [...found.filter((r): r is ExchangeRow => r !== null), ...legacy.results];
   }
 
   async replayEvents(sessionId: string, pageViewId: string): Promise<ReplayEventRow[]> {
-    const { results } = await this.#db
+    const { results } = await this.#stores.partitions.control
       .prepare("SELECT * FROM replay_events WHERE session_id = ? AND page_view_id = ? ORDER BY at, id")
       .bind(sessionId, pageViewId)
       .all<ReplayEventRow>();
@@ -121,9 +139,17 @@ export class ReplayReader {
   }
 
   async recordEvent(event: Omit<ReplayEventRow, "id">): Promise<void> {
-    await this.#db
+    await this.#stores.partitions.control
       .prepare("INSERT INTO replay_events (at, session_id, page_view_id, kind, url) VALUES (?, ?, ?, ?, ?)")
       .bind(event.at, event.session_id, event.page_view_id, event.kind, event.url)
       .run();
   }
+}
+
+function nearest(rows: readonly ExchangeRow[], around: number): ExchangeRow | null {
+  return (
+    [...rows].sort(
+      (a, b) => Math.abs(a.started_at - around) - Math.abs(b.started_at - around) || (a.id < b.id ? -1 : 1),
+    )[0] ?? null
+  );
 }

@@ -1,3 +1,4 @@
+import { readStores } from "../../store/record-reader.ts";
 import type { Env } from "../../env.ts";
 import { VerbatimError } from "../../errors/verbatim-error.ts";
 import { replayUrl } from "../../replay/replay-host.ts";
@@ -29,16 +30,16 @@ export async function loadReplayFrame(
   consoleUrl: string,
   replayHost: string,
 ): Promise<ReplayFrame> {
-  const exchange = await new ArchiveReader(env.DB).getExchange(exchangeId);
+  const exchange = await new ArchiveReader(readStores(env)).getExchange(exchangeId);
   if (!exchange) throw new VerbatimError("not_found", `no exchange ${exchangeId}`);
   if (exchange.page_view !== 1)
     throw new VerbatimError(
       "not_found",
       `exchange ${exchangeId} is not a page view; replays start from the page views of session ${exchange.session_id}`,
     );
-  const reader = new ConsoleReader(env.DB);
+  const reader = new ConsoleReader(readStores(env));
   const [session, neighbours, events, integrity] = await Promise.all([
-    new ArchiveReader(env.DB).getSession(exchange.session_id),
+    new ArchiveReader(readStores(env)).getSession(exchange.session_id),
     reader.neighbourPageViews(exchange),
     reader.replayEvents(exchange.session_id, exchange.id, REPLAY_EVENT_LIMIT),
     checkIntegrity(exchange, new R2BlobStore(env.BLOBS)),

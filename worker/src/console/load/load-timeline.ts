@@ -1,3 +1,4 @@
+import { readStores } from "../../store/record-reader.ts";
 import type { Env } from "../../env.ts";
 import { VerbatimError } from "../../errors/verbatim-error.ts";
 import { ArchiveReader } from "../../store/archive-reader.ts";
@@ -18,9 +19,9 @@ export async function loadSessionTimeline(
   env: Env,
   sessionId: string,
 ): Promise<{ session: SessionRow; customerTokens: string[]; timeline: SessionTimeline }> {
-  const reader = new ConsoleReader(env.DB);
+  const reader = new ConsoleReader(readStores(env));
   const [session, rows, customerTokens] = await Promise.all([
-    new ArchiveReader(env.DB).getSession(sessionId),
+    new ArchiveReader(readStores(env)).getSession(sessionId),
     reader.sessionTimeline(sessionId, TIMELINE_LIMIT + 1),
     reader.customersOfSession(sessionId),
   ]);
@@ -35,7 +36,7 @@ export async function loadSessionTimeline(
 }
 
 export async function loadCustomerTimeline(env: Env, customerToken: string): Promise<CustomerTimeline> {
-  const reader = new ConsoleReader(env.DB);
+  const reader = new ConsoleReader(readStores(env));
   const [sessions, rows] = await Promise.all([
     reader.customerSessions(customerToken, CUSTOMER_SESSION_LIMIT),
     reader.customerTimeline(customerToken, CUSTOMER_SESSION_LIMIT, CUSTOMER_EXCHANGE_LIMIT + 1),

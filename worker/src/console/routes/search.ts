@@ -1,3 +1,4 @@
+import { readStores } from "../../store/record-reader.ts";
 import type { Context, Hono } from "hono";
 import { encodeCursor } from "../../api/query.ts";
 import { parseSessionSearch } from "../../api/session-search.ts";
@@ -54,7 +55,7 @@ async function search(c: Context<ConsoleEnv>, form: SearchForm): Promise<Outcome
       Date.now(),
       PAGE_SIZE,
     );
-    const rows = await new ArchiveReader(c.env.DB).listSessions(filter);
+    const rows = await new ArchiveReader(readStores(c.env)).listSessions(filter);
     const sessions = rows.slice(0, limit);
     const last = sessions.at(-1);
     return {

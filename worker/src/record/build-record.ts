@@ -1,5 +1,5 @@
 import type { PendingExchange } from "../capture/pending-exchange.ts";
-import type { RecordMessage } from "../persist/record-message.ts";
+import type { RecordMessage } from "./record-message.ts";
 import { utcDay } from "../snapshot/ids.ts";
 import { recordHash } from "../snapshot/record-hash.ts";
 import type { RequestContext } from "../snapshot/request-context.ts";

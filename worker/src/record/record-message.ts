@@ -15,13 +15,19 @@ export type RecordMessage = {
   blobs: BlobRow[];
 };
 
-/** A record too large for one queue message (128 KB) travels through R2; the message names its key. */
-export type OverflowMessage = { v: 1; overflow: string };
+/**
+ * What travels on the records queue: a chunk, one session's records that its shard coalesced (the
+ * exchanges of a page view, or a few). One message and one index row per chunk instead of per exchange.
+ */
+export type ChunkMessage = { v: 2; session_id: string; records: RecordMessage[] };
+
+/** A chunk too large for one queue message (128 KB) travels through R2; the message names its key. */
+export type OverflowMessage = { v: 2; overflow: string };
 
 export const MAX_MESSAGE_BYTES = 120_000;
 
-export function overflowKey(exchangeId: string): string {
-  return `records/overflow/${exchangeId}.json`;
+export function overflowKey(firstExchangeId: string): string {
+  return `records/overflow/${firstExchangeId}.json`;
 }
 
 type Check = (value: unknown) => boolean;
@@ -109,12 +115,27 @@ export function isOverflow(body: unknown): body is OverflowMessage {
   return (
     typeof body === "object" &&
     body !== null &&
-    (body as OverflowMessage).v === 1 &&
+    (body as OverflowMessage).v === 2 &&
     typeof (body as OverflowMessage).overflow === "string"
   );
 }
 
-/** The message as a record, or null when it is not one this version can write. */
+/** The message as a chunk of one session's records, or null when it is not one this version can write. */
+export function parseChunkMessage(body: unknown): ChunkMessage | null {
+  if (typeof body !== "object" || body === null) return null;
+  const m = body as Partial<ChunkMessage>;
+  if (m.v !== 2 || typeof m.session_id !== "string" || !Array.isArray(m.records) || m.records.length === 0)
+    return null;
+  const records: RecordMessage[] = [];
+  for (const item of m.records) {
+    const record = parseRecordMessage(item);
+    if (!record || record.exchange.session_id !== m.session_id) return null;
+    records.push(record);
+  }
+  return { v: 2, session_id: m.session_id, records };
+}
+
+/** One record, or null when it is not one this version can write. */
 export function parseRecordMessage(body: unknown): RecordMessage | null {
   if (typeof body !== "object" || body === null) return null;
   const m = body as Partial<RecordMessage>;
