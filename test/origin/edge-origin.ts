@@ -171,6 +171,15 @@ const ROUTES: Record<string, Route> = {
     res.writeHead(200, { "content-type": "text/css", etag: '"v1"' });
     res.end("body { color: #123456 }");
   },
+  "/same-etag": (req, res) => {
+    // An origin whose ETag never changes while its bytes do (a validator that lies): the body is the
+    // x-body request header, padded to a fixed length so Content-Length matches too.
+    const body = String(req.headers["x-body"] ?? "body")
+      .padEnd(32, ".")
+      .slice(0, 32);
+    res.writeHead(200, { "content-type": "text/css", etag: '"same"', "content-length": String(body.length) });
+    res.end(body);
+  },
   "/self-references": (req, res) => {
     // An origin that names itself, as apps behind a reverse proxy do when they build absolute URLs.
     const self = `http://127.0.0.1:${req.socket.localPort}`;

@@ -1,4 +1,4 @@
-import { counters, noteFailure } from "../log/health-counters.ts";
+import { counters, noteFailure, type FailureSink } from "../log/health-counters.ts";
 import type { ChunkSink } from "./record-chunker.ts";
 import { MAX_MESSAGE_BYTES, overflowKey, type ChunkMessage } from "../record/record-message.ts";
 
@@ -15,12 +15,20 @@ export class RecordOutbox implements ChunkSink {
   readonly #queue: Queue<unknown>;
   readonly #bucket: R2Bucket;
   readonly #storage: DurableObjectStorage;
+  /** Where failures are written down (recorder_failures), so health in any isolate shows them. */
+  readonly #sink: FailureSink | null;
   #attempt = 0;
 
-  constructor(queue: Queue<unknown>, bucket: R2Bucket, storage: DurableObjectStorage) {
+  constructor(
+    queue: Queue<unknown>,
+    bucket: R2Bucket,
+    storage: DurableObjectStorage,
+    sink: FailureSink | null = null,
+  ) {
     this.#queue = queue;
     this.#bucket = bucket;
     this.#storage = storage;
+    this.#sink = sink;
   }
 
   async send(chunk: ChunkMessage): Promise<void> {
@@ -29,7 +37,7 @@ export class RecordOutbox implements ChunkSink {
       counters.recordsQueued += chunk.records.length;
       counters.exchangesRecorded += chunk.records.length;
     } catch (error) {
-      await noteFailure("queue", error, firstId(chunk), null);
+      await noteFailure("queue", error, firstId(chunk), this.#sink);
       await this.#park(chunk);
     }
   }
@@ -51,7 +59,7 @@ export class RecordOutbox implements ChunkSink {
       this.#attempt = 0;
       if (parked.size === 100) await this.#storage.setAlarm(Date.now());
     } catch (error) {
-      await noteFailure("queue", error, null, null);
+      await noteFailure("queue", error, null, this.#sink);
       await this.#schedule();
     }
   }
@@ -64,7 +72,7 @@ export class RecordOutbox implements ChunkSink {
     } catch (error) {
       // Neither the queue nor the shard's storage took it: the one case exchanges are lost here.
       counters.exchangesNotRecorded += chunk.records.length;
-      await noteFailure("queue", error, firstId(chunk), null);
+      await noteFailure("queue", error, firstId(chunk), this.#sink);
     }
   }
 

@@ -17,7 +17,8 @@ import type { RecordMessage } from "../record/record-message.ts";
 import type { PendingExchange } from "../capture/pending-exchange.ts";
 import { buildRecord } from "../record/build-record.ts";
 import type { RecorderStores } from "./recorder-stores.ts";
-import { readBodyPart } from "./body-part.ts";
+import { readBodyPart, type BodyPart } from "./body-part.ts";
+import { knownResponse, rememberResponse, responseKey, type KnownResponse } from "./known-responses.ts";
 import { rememberBlobs, storeBody } from "./store-body.ts";
 import { counters, noteFailure, type FailureSink } from "../log/health-counters.ts";
 import { isPageView } from "./page-view.ts";
@@ -61,6 +62,26 @@ async function record(
   const requestType = request.headers.get("content-type");
   // Forms a served page declares are learned as soon as it is masked; D1 is written in the background.
   let learning: Promise<void> = Promise.resolve();
+  // A response already recorded (same URL, strong validator and length) is not read again: a reference.
+  const referenceKey = await responseKey(request.method, request.url, response.status, response.headers);
+  const reference = referenceKey ? knownResponse(referenceKey) : null;
+  const readResponse = (): Promise<BodyPart> =>
+    readBodyPart({
+      source: response.body,
+      side: "response",
+      contentType: responseType,
+      contentEncoding: response.headers.get("content-encoding"),
+      declaredLength: contentLength(response.headers),
+      cap: config.bodyCapBytes,
+      ctx,
+      exchangeId: pending.id,
+      sink,
+      onForms: (forms) => {
+        learning = learnForms(forms, stores.forms, Date.now(), (error) =>
+          noteFailure("d1", error, pending.id, sink),
+        );
+      },
+    });
   const [requestBody, responseBody] = await Promise.all([
     readBodyPart({
       source: request.body,
@@ -80,22 +101,7 @@ async function record(
           stores.forms,
         ),
     }),
-    readBodyPart({
-      source: response.body,
-      side: "response",
-      contentType: responseType,
-      contentEncoding: response.headers.get("content-encoding"),
-      declaredLength: contentLength(response.headers),
-      cap: config.bodyCapBytes,
-      ctx,
-      exchangeId: pending.id,
-      sink,
-      onForms: (forms) => {
-        learning = learnForms(forms, stores.forms, Date.now(), (error) =>
-          noteFailure("d1", error, pending.id, sink),
-        );
-      },
-    }),
+    reference && !reference.verify ? byReference(response.body, reference.known) : readResponse(),
   ]);
   await learning;
   const finishedAt = Date.now();
@@ -103,6 +109,24 @@ async function record(
   const blobs: BlobRow[] = [];
   const requestNote = await storeBody(requestBody, stores, blobs, pending.id, sink, finishedAt);
   const responseNote = await storeBody(responseBody, stores, blobs, pending.id, sink, finishedAt);
+  if (reference && !reference.verify && reference.known.blob) blobs.push(reference.known.blob);
+  if (
+    referenceKey &&
+    responseBody.digest &&
+    !responseNote?.includes("store_failed") &&
+    !responseBody.streamError
+  ) {
+    if (reference?.verify) {
+      if (reference.known.digest === responseBody.digest) counters.referencesVerified++;
+      else counters.referencesMismatched++;
+    }
+    rememberResponse(referenceKey, {
+      digest: responseBody.digest,
+      size: responseBody.size,
+      note: responseNote,
+      blob: blobs.find((b) => b.digest === responseBody.digest) ?? reference?.known.blob ?? null,
+    });
+  }
   if (requestBody.note?.includes("truncated") || responseBody.note?.includes("truncated"))
     counters.bodiesTruncated++;
 
@@ -179,6 +203,23 @@ async function revalidated(
     if (digest) return digest;
   }
   return null;
+}
+
+/** A response recorded as a reference to a body already stored: its tee branch is released unread. */
+async function byReference(
+  source: ReadableStream<Uint8Array> | Uint8Array | null,
+  known: KnownResponse,
+): Promise<BodyPart> {
+  if (source instanceof ReadableStream) await source.cancel().catch(() => undefined);
+  counters.bodiesByReference++;
+  return {
+    masked: null,
+    digest: known.digest,
+    size: known.size,
+    compress: false,
+    note: known.note,
+    streamError: null,
+  };
 }
 
 function maskOptional(value: string | null, ctx: MaskContext, location: string): string | null {

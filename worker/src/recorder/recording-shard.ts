@@ -28,10 +28,13 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#outbox = new RecordOutbox(env.RECORDS, env.BLOBS, ctx.storage);
+    const index = new ArchiveIndex(indexPartitions(env));
+    this.#outbox = new RecordOutbox(env.RECORDS, env.BLOBS, ctx.storage, (at, stage, kind, id) =>
+      index.recordFailure(at, stage, kind, id),
+    );
     this.#stores = {
       blobs: new R2BlobStore(env.BLOBS),
-      index: new ArchiveIndex(indexPartitions(env)),
+      index,
       forms: new FormStore(env.DB),
       records: new RecordChunker(this.#outbox, coalesceMs(env)),
     };
