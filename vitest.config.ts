@@ -26,6 +26,8 @@ export default defineConfig({
           // Chunks leave at once (the default gathers a session's records for 500 ms): tests read after every visit.
           RECORD_COALESCE_MS: "0",
         },
+        // A second index partition for the partitioning tests (test/store/partitions.test.ts).
+        d1Databases: { DB_2025: "verbatim-2025" },
         // As wrangler.toml, but partial batches go at once: tests wait for the index after every visit.
         queueConsumers: {
           "verbatim-records": {
@@ -42,7 +44,7 @@ export default defineConfig({
   resolve: { alias: { "verbatim-policy": resolve(policyPath) } },
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/browser/**", "test/node/**", "test/apps/**"],
+    exclude: ["test/browser/**", "test/node/**", "test/apps/**", "test/scale/**"],
     globalSetup: ["./test/setup/global-setup.ts"],
     setupFiles: ["./test/setup/apply-migrations.ts", "./test/setup/quiet-logs.ts"],
     testTimeout: 30_000,

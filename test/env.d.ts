@@ -7,6 +7,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       SHOP_ORIGIN: string;
       EDGE_ORIGIN: string;
+      /** A second index partition (vitest.config.ts). */
+      DB_2025: D1Database;
     }
   }
 }

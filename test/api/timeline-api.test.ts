@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { customerToken } from "../../worker/src/mask/keyed-hash.ts";
 import { replayUrl } from "../../worker/src/replay/replay-host.ts";
 import { blobKey } from "../../worker/src/store/blob-store.ts";
-import type { ExchangeRow } from "../../worker/src/store/rows.ts";
+import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 import { exchanges, tamperRecord } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
 import { adminGet, SITE, visit } from "../helpers/visit.ts";

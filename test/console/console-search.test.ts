@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatInZone, parseZone } from "../../worker/src/console/model/time-zone.ts";
-import type { ExchangeRow } from "../../worker/src/store/rows.ts";
+import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 import { sessions } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
 import { consoleGet, consolePost, textOf } from "./support/console-client.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkIntegrity } from "../../worker/src/console/model/integrity.ts";
 import { recordHash, sha256Hex } from "../../worker/src/snapshot/record-hash.ts";
-import type { ExchangeRow } from "../../worker/src/store/rows.ts";
+import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 
 const body = new TextEncoder().encode("<html>hello</html>");
 

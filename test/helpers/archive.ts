@@ -4,7 +4,7 @@ import type { Env } from "../../worker/src/env.ts";
 import type { ChunkRow } from "../../worker/src/record/chunk-summary.ts";
 import { buildSegment } from "../../worker/src/record/segment.ts";
 import { inOrder, readStores, RecordReader } from "../../worker/src/store/record-reader.ts";
-import type { ExchangeRow, SessionRow } from "../../worker/src/store/rows.ts";
+import type { ExchangeRow, SessionRow } from "../../worker/src/record/rows.ts";
 import { blobKey } from "../../worker/src/store/blob-store.ts";
 
 /**

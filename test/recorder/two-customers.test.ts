@@ -4,7 +4,7 @@ import { customerToken } from "../../worker/src/mask/keyed-hash.ts";
 import { blobText, everythingStored, exchanges, sessions } from "../helpers/archive.ts";
 import { Customer, tapped } from "../helpers/browser-like.ts";
 import { sameBytes } from "../helpers/visit.ts";
-import type { ExchangeRow } from "../../worker/src/store/rows.ts";
+import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 
 const STATIC = [
   "/static/site.css",

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { replayUrl } from "../../worker/src/replay/replay-host.ts";
 import { integrityMatches } from "../../worker/src/replay/sri.ts";
-import type { ExchangeRow } from "../../worker/src/store/rows.ts";
+import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 import { blobText, exchanges } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
 import { SITE, visit } from "../helpers/visit.ts";

@@ -6,7 +6,7 @@ import { rewriteBody } from "../../worker/src/replay/rewrite-body.ts";
 import { siteOriginOf } from "../../worker/src/replay/site-origin.ts";
 import { blobKey } from "../../worker/src/store/blob-store.ts";
 import type { ReplayEventRow } from "../../worker/src/store/replay-reader.ts";
-import type { ExchangeRow } from "../../worker/src/store/rows.ts";
+import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 import { blob, exchanges } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
 import { sameBytes, SITE, visit, type Visit } from "../helpers/visit.ts";

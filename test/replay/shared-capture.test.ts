@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { personalReason, pickSharedCapture } from "../../worker/src/replay/shared-capture.ts";
 import { isStrongEtag } from "../../worker/src/replay/resolve-answer.ts";
-import type { ExchangeRow } from "../../worker/src/store/rows.ts";
+import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 
 function capture(
   id: string,

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { layOut } from "./legacy-layout.ts";
-import type { ExchangeRow } from "../../worker/src/store/rows.ts";
+import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 
 const base: ExchangeRow = {
   id: "01M84BKY8NR3QWFR5PDWYASPFY",

@@ -1,5 +1,5 @@
 import { sha256 } from "@noble/hashes/sha2.js";
-import type { ExchangeRow } from "../../worker/src/store/rows.ts";
+import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 import { PER_REQUEST_HEADERS } from "../../worker/src/store/exchange-layout.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { RecordingShard } from "./recorder/recording-shard.ts";
+import type { RecordingShardObject } from "./capture/hand-off.ts";
 import type { ChunkMessage, OverflowMessage } from "./record/record-message.ts";
 
 /** Bindings and vars of the recorder Worker (see wrangler.toml). Vars arrive as strings; config/ parses them. */
@@ -6,7 +6,7 @@ export interface Env {
   BLOBS: R2Bucket;
   DB: D1Database;
   /** Recording shards: the visitor's isolate hands each exchange to one, in memory. */
-  RECORDER: DurableObjectNamespace<RecordingShard>;
+  RECORDER: DurableObjectNamespace<RecordingShardObject>;
   /** Masked records on their way to the index (consumed in batches; see persist/). */
   RECORDS: Queue<ChunkMessage | OverflowMessage>;
   RECORDING_SHARDS?: string;

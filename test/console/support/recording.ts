@@ -1,7 +1,7 @@
 import { exchanges } from "../../helpers/archive.ts";
 import type { Customer } from "../../helpers/browser-like.ts";
 import { logIn } from "./console-client.ts";
-import type { ExchangeRow } from "../../../worker/src/store/rows.ts";
+import type { ExchangeRow } from "../../../worker/src/record/rows.ts";
 import type { Device } from "./device.ts";
 
 /** Alice on the shared test browser, her phone and her laptop; Bob with a failing call and a 404. */

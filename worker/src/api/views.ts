@@ -1,4 +1,4 @@
-import type { ExchangeRow, SessionRow } from "../store/rows.ts";
+import type { ExchangeRow, SessionRow } from "../record/rows.ts";
 
 /** API shapes of stored rows: times as ISO-8601, JSON columns parsed, body links spelled out. */
 export function sessionView(row: SessionRow) {

@@ -6,6 +6,9 @@ import type { Envelope } from "./envelope.ts";
  * The shard runs in its own isolate, usually on another machine: masking, hashing, compression and every
  * storage call happen there, not on the visitor's thread.
  */
+/** The RECORDER binding's object type (Env): the port, as a Durable Object class. */
+export type RecordingShardObject = Rpc.DurableObjectBranded & RecorderPort;
+
 export type RecorderPort = {
   record(
     envelope: Envelope,

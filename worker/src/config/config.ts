@@ -1,6 +1,6 @@
 import type { Env } from "../env.ts";
 import { activePolicyResult } from "../mask/policy/active-policy.ts";
-import { parsePartitions } from "../store/partitions.ts";
+import { parsePartitions } from "./partitions-spec.ts";
 
 /** The recorder's settings, parsed once per `env` object from wrangler vars and secrets. */
 export type Config = {

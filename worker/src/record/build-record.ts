@@ -3,7 +3,7 @@ import type { RecordMessage } from "./record-message.ts";
 import { utcDay } from "../snapshot/ids.ts";
 import { recordHash } from "../snapshot/record-hash.ts";
 import type { RequestContext } from "../snapshot/request-context.ts";
-import type { BlobRow, ExchangeRow, SessionKeyRow } from "../store/rows.ts";
+import type { BlobRow, ExchangeRow, SessionKeyRow } from "./rows.ts";
 import type { ContentClass } from "../snapshot/content-class.ts";
 
 /** One body as the record names it: its digest when it was stored, its size, and why it is absent or partial. */

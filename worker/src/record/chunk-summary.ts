@@ -1,4 +1,5 @@
 import type { ChunkMessage, RecordMessage } from "./record-message.ts";
+import type { SessionWrite } from "./rows.ts";
 import type { ChunkPosition } from "./segment.ts";
 
 /**
@@ -91,6 +92,44 @@ function cacheControl(headersJson: string): string {
       )
       .map((h) => String(h[1]))
       .join(",");
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * The session row a chunk implies, for a partition that may not have one yet (a session crossing into a new
+ * partition): written INSERT OR IGNORE, so it costs a row only the first time. Shards send the full row with
+ * a session's first record and once a minute after (record-exchange.ts).
+ */
+export function impliedSession(chunk: ChunkMessage): SessionWrite | null {
+  const first = chunk.records[0]?.exchange;
+  if (!first) return null;
+  const context = parseContext(first.context);
+  return {
+    id: chunk.session_id,
+    first_seen: Math.min(...chunk.records.map((r) => r.exchange.started_at)),
+    last_seen: Math.max(...chunk.records.map((r) => r.exchange.started_at)),
+    host: hostOf(first.url),
+    user_agent: typeof context["userAgent"] === "string" ? context["userAgent"] : null,
+    device: typeof context["device"] === "string" ? context["device"] : "unknown",
+    country: typeof context["country"] === "string" ? context["country"] : null,
+    client_network: typeof context["clientNetwork"] === "string" ? context["clientNetwork"] : null,
+  };
+}
+
+function parseContext(json: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(json) as unknown;
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
   } catch {
     return "";
   }

@@ -1,4 +1,4 @@
-import type { BlobRow, ExchangeRow, SessionCustomerRow, SessionKeyRow, SessionWrite } from "../store/rows.ts";
+import type { BlobRow, ExchangeRow, SessionCustomerRow, SessionKeyRow, SessionWrite } from "./rows.ts";
 
 /**
  * One recorded exchange on its way from a recording shard to the index: everything in it is masked (URLs,

@@ -1,4 +1,4 @@
-import type { BlobRow } from "../store/rows.ts";
+import type { BlobRow } from "../record/rows.ts";
 import { sha256Hex } from "../snapshot/record-hash.ts";
 import { Lru } from "../util/lru.ts";
 

@@ -12,7 +12,7 @@ import { withTruncatedIps } from "../snapshot/client-ip-headers.ts";
 import { sessionExchangeId } from "../snapshot/ids.ts";
 import { orderRequestHeaders } from "../store/exchange-layout.ts";
 import type { ArchiveIndex } from "../store/archive-index.ts";
-import type { BlobRow } from "../store/rows.ts";
+import type { BlobRow } from "../record/rows.ts";
 import type { RecordMessage } from "../record/record-message.ts";
 import type { PendingExchange } from "../capture/pending-exchange.ts";
 import { buildRecord } from "../record/build-record.ts";

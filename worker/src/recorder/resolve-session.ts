@@ -1,6 +1,6 @@
 import type { Config } from "../config/config.ts";
 import type { ArchiveIndex } from "../store/archive-index.ts";
-import type { SessionKeyRow } from "../store/rows.ts";
+import type { SessionKeyRow } from "../record/rows.ts";
 import type { PendingExchange } from "../capture/pending-exchange.ts";
 import { Lru } from "../util/lru.ts";
 import { noteFailure } from "../log/health-counters.ts";

@@ -1,5 +1,5 @@
 import type { BlobStore } from "../store/blob-store.ts";
-import type { BlobRow } from "../store/rows.ts";
+import type { BlobRow } from "../record/rows.ts";
 import { Lru } from "../util/lru.ts";
 import type { BodyPart } from "./body-part.ts";
 import { counters, noteFailure, type FailureSink } from "../log/health-counters.ts";

@@ -1,6 +1,6 @@
 import type { BlobStore } from "../store/blob-store.ts";
 import type { ReplayReader } from "../store/replay-reader.ts";
-import type { ExchangeRow } from "../store/rows.ts";
+import type { ExchangeRow } from "../record/rows.ts";
 import { comparableUrl, maskReplayRequest } from "./replay-request.ts";
 import { storedBody } from "./replay-response.ts";
 import { resolveAnswer } from "./resolve-answer.ts";

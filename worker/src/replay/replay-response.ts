@@ -1,6 +1,6 @@
 import { sha256Hex } from "../snapshot/record-hash.ts";
 import type { BlobStore } from "../store/blob-store.ts";
-import type { ExchangeRow } from "../store/rows.ts";
+import type { ExchangeRow } from "../record/rows.ts";
 import { replayHeaders, replayOnlyHeaders } from "./replay-headers.ts";
 import { replayPageHtml, replayPageJson, replayPageText, type ReplayPage } from "./replay-pages.ts";
 import { rewriteBody } from "./rewrite-body.ts";

@@ -1,4 +1,4 @@
-import type { ExchangeRow } from "../store/rows.ts";
+import type { ExchangeRow } from "../record/rows.ts";
 import type { ReplayReader } from "../store/replay-reader.ts";
 import type { Answer } from "./replay-response.ts";
 import type { Decision } from "./select-exchange.ts";

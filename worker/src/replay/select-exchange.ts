@@ -1,4 +1,4 @@
-import type { ExchangeRow } from "../store/rows.ts";
+import type { ExchangeRow } from "../record/rows.ts";
 
 /**
  * Which recorded exchange answers a request made while replaying page view P. Pure: the rows come from

@@ -1,5 +1,5 @@
 import { classify, type ContentClass } from "../snapshot/content-class.ts";
-import type { ExchangeRow } from "../store/rows.ts";
+import type { ExchangeRow } from "../record/rows.ts";
 import { nearestBefore } from "./select-exchange.ts";
 
 /**

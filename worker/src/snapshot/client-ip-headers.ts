@@ -1,4 +1,3 @@
-import type { Config } from "../config/config.ts";
 import { truncateIp } from "./ip-truncate.ts";
 
 /** Client addresses in request headers are kept as truncated as the context's (IP_TRUNCATE). */
@@ -10,7 +9,10 @@ const CLIENT_IP_HEADERS = [
   "cf-connecting-ipv6",
 ] as const;
 
-export function withTruncatedIps(headers: Headers, config: Config): Headers {
+/** The truncation policy (IP_TRUNCATE): prefix lengths kept of IPv4 and IPv6 addresses. */
+export type IpTruncation = { ipv4PrefixBits: number; ipv6PrefixBits: number };
+
+export function withTruncatedIps(headers: Headers, config: IpTruncation): Headers {
   if (!CLIENT_IP_HEADERS.some((name) => headers.has(name))) return headers;
   const out = new Headers(headers);
   for (const name of CLIENT_IP_HEADERS) {

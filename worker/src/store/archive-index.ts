@@ -1,4 +1,4 @@
-import type { CaptureRow, ChunkRow } from "../record/chunk-summary.ts";
+import { impliedSession, type CaptureRow, type ChunkRow } from "../record/chunk-summary.ts";
 import type { ChunkMessage } from "../record/record-message.ts";
 import { partitionAt, type Partitions } from "./partitions.ts";
 
@@ -68,9 +68,29 @@ export class ArchiveIndex {
     const seen = new Set<string>();
     const once = (key: string) => !seen.has(key) && (seen.add(key), true);
     for (const { chunk, row, captures } of writes) {
-      const db = partitionAt(this.#partitions, row.started_at).db;
+      const partition = partitionAt(this.#partitions, row.started_at);
+      const db = partition.db;
       const statements = byPartition.get(db) ?? [];
       byPartition.set(db, statements);
+      const implied = chunk.records.some((r) => r.session) ? null : impliedSession(chunk);
+      if (implied && once(`s:${partition.binding}:${implied.id}`))
+        statements.push(
+          db
+            .prepare(
+              `INSERT OR IGNORE INTO session_log (id, first_seen, last_seen, host, user_agent, device, country,
+                 client_network) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .bind(
+              implied.id,
+              implied.first_seen,
+              implied.last_seen,
+              implied.host,
+              implied.user_agent,
+              implied.device,
+              implied.country,
+              implied.client_network,
+            ),
+        );
       for (const record of chunk.records) {
         const s = record.session;
         if (s)

@@ -1,6 +1,6 @@
 import { partitionsBetween } from "./partitions.ts";
 import { RecordReader, type ReadStores } from "./record-reader.ts";
-import type { ExchangeRow, SessionRow } from "./rows.ts";
+import type { ExchangeRow, SessionRow } from "../record/rows.ts";
 
 /** Read queries behind the API; the SQL lives here so handlers only see rows. */
 export type SessionFilter = {

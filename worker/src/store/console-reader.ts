@@ -1,6 +1,6 @@
 import { ArchiveReader } from "./archive-reader.ts";
 import { inOrder, RecordReader, type ReadStores } from "./record-reader.ts";
-import type { ExchangeRow, SessionRow } from "./rows.ts";
+import type { ExchangeRow, SessionRow } from "../record/rows.ts";
 
 /**
  * Read queries behind the support console and its API (timelines, replay frames). Timeline rows carry only

@@ -1,6 +1,6 @@
 import type { DeclaredForm } from "../mask/forms.ts";
 import { parseDeclaredFields } from "./declared-fields.ts";
-import type { LearnedFormRow } from "./rows.ts";
+import type { LearnedFormRow } from "../record/rows.ts";
 
 /** A learned_forms row as read: `form` is null when its stored fields did not validate (see declared-fields.ts). */
 export type StoredForm = { form: DeclaredForm | null; hash: string };

@@ -5,7 +5,7 @@ import { readChunk } from "../record/segment.ts";
 import { sessionPrefixOf } from "../snapshot/ids.ts";
 import { Lru } from "../util/lru.ts";
 import { indexPartitions, type Partitions } from "./partitions.ts";
-import type { ExchangeRow } from "./rows.ts";
+import type { ExchangeRow } from "../record/rows.ts";
 
 /** What every reader reads through: the index partitions (D1) and the bucket holding segments and bodies. */
 export type ReadStores = { partitions: Partitions; bucket: R2Bucket };

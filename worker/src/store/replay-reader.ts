@@ -1,6 +1,6 @@
 import type { CaptureRow } from "../record/chunk-summary.ts";
 import { RecordReader, type ReadStores } from "./record-reader.ts";
-import type { ExchangeRow } from "./rows.ts";
+import type { ExchangeRow } from "../record/rows.ts";
 
 /**
  * The archive as replay reads it (worker/src/replay) and as the console lists it, through the shared read

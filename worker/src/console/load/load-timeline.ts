@@ -4,7 +4,7 @@ import { VerbatimError } from "../../errors/verbatim-error.ts";
 import { ArchiveReader } from "../../store/archive-reader.ts";
 import { R2BlobStore } from "../../store/blob-store.ts";
 import { ConsoleReader } from "../../store/console-reader.ts";
-import type { SessionRow } from "../../store/rows.ts";
+import type { SessionRow } from "../../record/rows.ts";
 import { buildCustomerTimeline, type CustomerTimeline } from "../model/customer-timeline.ts";
 import { buildTimeline, type SessionTimeline } from "../model/timeline.ts";
 import { loadRequestFields } from "./request-bodies.ts";

@@ -1,5 +1,5 @@
 import type { TimelineRow } from "../../store/console-reader.ts";
-import type { SessionRow } from "../../store/rows.ts";
+import type { SessionRow } from "../../record/rows.ts";
 import { deviceLabel } from "./device-label.ts";
 import type { RequestField } from "./request-fields.ts";
 import { buildTimeline, type SessionTimeline } from "./timeline.ts";

@@ -1,6 +1,6 @@
 import { recordHash, sha256Hex } from "../../snapshot/record-hash.ts";
 import type { BlobStore } from "../../store/blob-store.ts";
-import type { ExchangeRow } from "../../store/rows.ts";
+import type { ExchangeRow } from "../../record/rows.ts";
 
 /**
  * Is this record what the recorder wrote? The row is re-hashed exactly as record-exchange.ts hashed it (every

@@ -1,4 +1,4 @@
-import type { SessionRow } from "../../store/rows.ts";
+import type { SessionRow } from "../../record/rows.ts";
 import type { SessionTimeline } from "./timeline.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { DEVICES } from "../../api/session-search.ts";
 import { LAST_SEEN_TOLERANCE } from "../model/last-seen.ts";
-import type { SessionRow } from "../../store/rows.ts";
+import type { SessionRow } from "../../record/rows.ts";
 import { deviceLabel } from "../model/device-label.ts";
 import { searchHref, type SearchForm } from "../model/search-form.ts";
 import { epochFromWallClock, zoneChoices, type Zone } from "../model/time-zone.ts";

@@ -1,4 +1,4 @@
-import type { SessionRow } from "../../store/rows.ts";
+import type { SessionRow } from "../../record/rows.ts";
 import { deviceLabel } from "../model/device-label.ts";
 import { formatDuration } from "../model/duration.ts";
 import { LAST_SEEN_TOLERANCE, lastSeenOf } from "../model/last-seen.ts";
