@@ -38,6 +38,10 @@ import { applyMigrations, wranglerStorage } from "./wrangler-config.ts";
  *   start-up with the same error. Hence one owner (B) and a gateway for the others.
  * - `Miniflare#dispose()` ends workerd with SIGKILL (no graceful shutdown): killConsumer() is a hard kill.
  *   A workerd process killed from outside is restarted by Miniflare itself (crash recovery, new pid).
+ * - Miniflare's local queue cannot be made to refuse a send(): its broker always takes the message. With
+ *   `queueGate` (split only), B's producer bindings go through a pass-through gate Worker in B that the
+ *   caller can close (setQueueOpen): while closed, send() throws in the shard as an unavailable Cloudflare
+ *   queue's would, and the real local queue behind the gate is untouched.
  */
 
 export type TopologyKind = "split" | "all-in-one" | "passthrough";
@@ -59,8 +63,13 @@ export type TopologyOptions = {
   batchTimeoutS?: number;
   /** "split" only: how records reach the consumer process (see above). Default "relay". */
   queueDelivery?: QueueDelivery;
+  /** "split" only: B's queue producers go through a gate the caller can close (setQueueOpen). Default off. */
+  queueGate?: boolean;
   log?: Log;
 };
+
+/** Sends the queue gate passed on to the real queue (messages) and refused while closed (calls), so far. */
+export type QueueGateState = { open: boolean; forwarded: number; refused: number };
 
 export type Topology = {
   kind: TopologyKind;
@@ -79,6 +88,10 @@ export type Topology = {
   killConsumer: () => Promise<void>;
   /** "split" only: starts process C again on the same D1/R2 state. */
   restartConsumer: () => Promise<void>;
+  /** The instance that owns D1 and R2 (B in "split"): its getD1Database/getR2Bucket read or seed the state. */
+  storageOwner: Miniflare;
+  /** "split" with `queueGate` only: opens or closes the gate in front of the records queue. */
+  setQueueOpen: (open: boolean) => Promise<QueueGateState>;
   close: () => Promise<void>;
 };
 
@@ -90,6 +103,7 @@ const CONSUMER_WORKER = "verbatim-consumer";
 const RELAY_WORKER = "verbatim-queue-relay";
 const INGRESS_WORKER = "verbatim-queue-ingress";
 const GATEWAY_WORKER = "verbatim-storage-gateway";
+const QUEUE_GATE_WORKER = "verbatim-queue-gate";
 const STORAGE_PLUGIN = {
   package: fileURLToPath(new URL("./storage-plugin.ts", import.meta.url)),
   name: PLUGIN_NAME,
@@ -162,6 +176,31 @@ function gatewayScript(stores: Store[]): string {
         `export class ${s.entrypoint} extends WorkerEntrypoint { fetch(request) { return this.env[${JSON.stringify(s.binding)}].fetch(request); } }`,
     ),
     `export default { fetch() { return new Response("storage gateway: one socket per binding", { status: 404 }); } };`,
+  ].join("\n");
+}
+
+/**
+ * `queueGate`: one entrypoint per producer binding, duck-typing a Queue (send, sendBatch) over the real
+ * producer; GET /open and /close on the Worker's fetch switch all of them, every answer is the gate's state.
+ */
+function queueGateScript(bindings: string[]): string {
+  return [
+    `import { WorkerEntrypoint } from "cloudflare:workers";`,
+    `const state = { open: true, forwarded: 0, refused: 0 };`,
+    `function check() { if (!state.open) { state.refused++; throw new Error("queue unavailable (queue gate closed)"); } }`,
+    ...bindings.map(
+      (b, i) =>
+        `export class Gate${i} extends WorkerEntrypoint {
+  async send(body, options) { check(); await this.env[${JSON.stringify(b)}].send(body, options); state.forwarded++; }
+  async sendBatch(messages, options) { check(); await this.env[${JSON.stringify(b)}].sendBatch(messages, options); state.forwarded += messages.length; }
+}`,
+    ),
+    `export default { fetch(request) {
+  const path = new URL(request.url).pathname;
+  if (path === "/open") state.open = true;
+  else if (path === "/close") state.open = false;
+  return Response.json(state);
+} };`,
   ].join("\n");
 }
 
@@ -239,6 +278,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       pin: (_role, cpus) => pin(one.pid, cpus),
       killConsumer: unsupported,
       restartConsumer: unsupported,
+      storageOwner: one.mf,
+      setQueueOpen: unsupported,
       close: () => one.mf.dispose(),
     };
   }
@@ -261,6 +302,16 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     })),
   ].map((store, i) => ({ ...store, entrypoint: `Store${i}` }));
 
+  // With a gate, B's Worker reaches each queue producer through the gate Worker's entrypoint of that name.
+  const gated = Object.keys(options.queueGate ? recorder.queueProducers : {});
+  const hostQueues = options.queueGate
+    ? {
+        serviceBindings: Object.fromEntries(
+          gated.map((b, i) => [b, { name: QUEUE_GATE_WORKER, entrypoint: `Gate${i}` }]),
+        ),
+      }
+    : { queueProducers: recorder.queueProducers };
+
   // B first: the Durable Objects' host, the queue broker, the storage owner with its gateway for V and C, and
   // (relay) the queue consumer that forwards batches to C.
   const background = await spawn({
@@ -273,8 +324,19 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
         ...worker,
         ...local,
         durableObjects: recorder.durableObjects,
-        queueProducers: recorder.queueProducers,
+        ...hostQueues,
       },
+      ...(options.queueGate
+        ? [
+            {
+              name: QUEUE_GATE_WORKER,
+              modules: true,
+              script: queueGateScript(gated),
+              compatibilityDate: storage.compatibilityDate,
+              queueProducers: recorder.queueProducers,
+            } satisfies WorkerOptions,
+          ]
+        : []),
       {
         name: GATEWAY_WORKER,
         modules: true,
@@ -382,6 +444,13 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     restartConsumer: async () => {
       if (consumer) throw new Error("the consumer is running");
       consumer = await spawn(consumerOptions);
+    },
+    storageOwner: background.mf,
+    setQueueOpen: async (open) => {
+      if (!options.queueGate) throw new Error("the topology was started without queueGate");
+      const gate = await background.mf.getWorker(QUEUE_GATE_WORKER);
+      const response = await gate.fetch(`http://gate/${open ? "open" : "close"}`);
+      return (await response.json()) as QueueGateState;
     },
     close: async () => {
       // V first, so no new exchanges arrive; then C and B.
