@@ -165,7 +165,7 @@ export function parseConfig(env: Env): ConfigResult {
     errors.push(`REPLAY_HOST must be a host name such as replay.example.com, got "${env.REPLAY_HOST}"`);
   }
 
-  const shardsRaw = (env.RECORDING_SHARDS ?? "32").trim();
+  const shardsRaw = (env.RECORDING_SHARDS ?? "8").trim();
   const recordingShards = Number(shardsRaw);
   if (!/^\d{1,4}$/.test(shardsRaw) || recordingShards < 1 || recordingShards > 1024) {
     errors.push(`RECORDING_SHARDS must be a whole number from 1 to 1024, got "${env.RECORDING_SHARDS}"`);
@@ -192,7 +192,7 @@ export function parseConfig(env: Env): ConfigResult {
     adminToken: env.ADMIN_TOKEN && env.ADMIN_TOKEN.length > 0 ? env.ADMIN_TOKEN : null,
     replayHost,
     recordingShards:
-      /^\d{1,4}$/.test(shardsRaw) && recordingShards >= 1 && recordingShards <= 1024 ? recordingShards : 32,
+      /^\d{1,4}$/.test(shardsRaw) && recordingShards >= 1 && recordingShards <= 1024 ? recordingShards : 8,
   };
   if (errors.length === 0) return { ok: true, config };
   const originBroken = errors.some((e) => e.startsWith("ORIGIN"));
