@@ -8,6 +8,7 @@ import {
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../worker/src/env.ts";
 import { consumeRecords } from "../../worker/src/persist/consume-records.ts";
+import { consumeDeadLetters } from "../../worker/src/persist/dead-letters.ts";
 import { RecordOutbox } from "../../worker/src/persist/record-outbox.ts";
 import type { RecordMessage } from "../../worker/src/record/record-message.ts";
 import { exchanges } from "../helpers/archive.ts";
@@ -171,5 +172,31 @@ describe("the index consumer: batched, idempotent, nothing lost", () => {
     });
     await indexed();
     expect((await exchanges()).length).toBe(before + records.length);
+  });
+});
+
+describe("health of the recording path", () => {
+  it("shows every shard reachable, chunks parked in a shard, and dead letters", async () => {
+    expectLogs("recorder_failure");
+    const records = await shardRecords("health-parked", PATHS.slice(0, 1));
+    const shard = env.RECORDER.get(env.RECORDER.idFromName("shard-0"));
+    await runInDurableObject(shard, async (_instance, state) => {
+      for (const record of records)
+        await new RecordOutbox(failingQueue(), env.BLOBS, state.storage).send(chunkOf(record));
+    });
+    const dead = createMessageBatch<unknown>("verbatim-records-dlq", [
+      { id: "dead-1", timestamp: Date.now(), attempts: 6, body: chunkOf(records[0]!) },
+    ]);
+    await consumeDeadLetters(dead, env as Env);
+    const health = JSON.parse((await adminGet("/health")).text) as {
+      status: string;
+      deadLetters: number;
+      shards: { reachable: number; of: number; parkedChunks: number };
+    };
+    expect(health.shards.reachable).toBe(health.shards.of);
+    expect(health.shards.parkedChunks).toBeGreaterThanOrEqual(1);
+    expect(health.deadLetters).toBeGreaterThanOrEqual(1);
+    expect(health.status).toBe("degraded");
+    await runInDurableObject(shard, (_instance, state) => state.storage.deleteAll());
   });
 });

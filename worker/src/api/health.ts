@@ -3,12 +3,13 @@ import { counters } from "../log/health-counters.ts";
 import type { Env } from "../env.ts";
 import { ArchiveReader } from "../store/archive-reader.ts";
 import { indexPartitions } from "../store/partitions.ts";
+import { shardName } from "../capture/shard-key.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Health: config problems, live probes of D1 and R2, this isolate's counters and the archive's failures of
- * the last 24 hours. Public (monitors need it) and free of visitor data.
+ * Health: config problems, live probes of D1 and R2, this isolate's counters, the archive's failures of the
+ * last 24 hours, dead letters, and what the recording shards hold for the queue. Free of visitor data.
  */
 export async function health(config: ConfigResult, env: Env) {
   const db = env.DB;
@@ -27,9 +28,20 @@ export async function health(config: ConfigResult, env: Env) {
       recentFailures = null;
     }
   }
+  const [shards, deadLetters] = await Promise.all([
+    shardHealth(env, config.ok ? config.config.recordingShards : 0),
+    d1.ok ? deadLetterCount(db) : Promise.resolve(null),
+  ]);
   // Recorder faults only: client faults (counters.client) are shown but say nothing about the recorder.
   const failing = Object.values(counters.failures).some((n) => n > 0) || (recentFailures?.length ?? 0) > 0;
-  const status = !config.ok ? "misconfigured" : !d1.ok || !r2.ok ? "degraded" : failing ? "degraded" : "ok";
+  const shardsDown = shards.reachable < shards.of;
+  const status = !config.ok
+    ? "misconfigured"
+    : !d1.ok || !r2.ok || shardsDown
+      ? "degraded"
+      : failing
+        ? "degraded"
+        : "ok";
   return {
     status,
     recording: config.ok ? config.config.recording : false,
@@ -37,7 +49,40 @@ export async function health(config: ConfigResult, env: Env) {
     checks: { d1, r2 },
     isolate: { ...counters, startedAt: new Date(counters.startedAt).toISOString() },
     recentFailures,
+    /** Records the index could not take after every retry, kept in R2 under dead-letters/ (all time). */
+    deadLetters,
+    /** Recording shards that answered, and chunks they hold for the queue (waiting, not lost). */
+    shards,
   };
+}
+
+const SHARD_TIMEOUT_MS = 2_000;
+
+async function shardHealth(
+  env: Env,
+  count: number,
+): Promise<{ reachable: number; of: number; parkedChunks: number }> {
+  const answers = await Promise.all(
+    Array.from({ length: count }, (_, shard) =>
+      Promise.race([
+        env.RECORDER.get(env.RECORDER.idFromName(shardName(shard))).parkedChunks(),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), SHARD_TIMEOUT_MS)),
+      ]).catch(() => null),
+    ),
+  );
+  const reached = answers.filter((n): n is number => typeof n === "number");
+  return { reachable: reached.length, of: count, parkedChunks: reached.reduce((sum, n) => sum + n, 0) };
+}
+
+async function deadLetterCount(db: D1Database): Promise<number | null> {
+  try {
+    const row = await db
+      .prepare("SELECT count(*) AS n FROM recorder_failures WHERE stage = 'dead_letter'")
+      .first<{ n: number }>();
+    return row?.n ?? 0;
+  } catch {
+    return null;
+  }
 }
 
 async function probe(check: () => Promise<unknown>): Promise<{ ok: boolean; ms: number; error?: string }> {

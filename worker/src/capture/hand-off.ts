@@ -15,6 +15,8 @@ export type RecorderPort = {
     requestBody: ReadableStream<Uint8Array> | null,
     responseBody: ReadableStream<Uint8Array> | Uint8Array | null,
   ): Promise<void>;
+  /** Chunks parked in the shard's storage while the records queue was unavailable (health). */
+  parkedChunks(): Promise<number>;
 };
 
 /**

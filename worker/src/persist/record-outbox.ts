@@ -42,6 +42,10 @@ export class RecordOutbox implements ChunkSink {
     }
   }
 
+  async parkedCount(): Promise<number> {
+    return (await this.#storage.list({ prefix: PARKED })).size;
+  }
+
   /** Sends parked records, oldest first; run by the shard's alarm. Reschedules itself while any remain. */
   async flush(): Promise<void> {
     const parked = await this.#storage.list<ChunkMessage>({ prefix: PARKED, limit: 100 });

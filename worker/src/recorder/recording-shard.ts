@@ -65,9 +65,9 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
     await this.#outbox.flush();
   }
 
-  /** This shard's counters, for the health endpoint. */
-  stats(): typeof counters {
-    return counters;
+  /** Chunks waiting in this shard's storage for the queue (health: work that is waiting, not lost). */
+  async parkedChunks(): Promise<number> {
+    return this.#outbox.parkedCount();
   }
 }
 
