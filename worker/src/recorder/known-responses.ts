@@ -1,4 +1,5 @@
 import type { BlobRow } from "../record/rows.ts";
+import { classify, type ContentClass } from "../snapshot/content-class.ts";
 import { sha256Hex } from "../snapshot/record-hash.ts";
 import { Lru } from "../util/lru.ts";
 
@@ -22,12 +23,19 @@ export const VERIFY_EVERY = 32;
 const known = new Lru<string, KnownResponse>(10_000);
 let seen = 0;
 
+/**
+ * Only assets are skipped: an HTML or JSON body can name its customer (masking links the session to them)
+ * or declare forms, which a reference would not see again.
+ */
+const SKIPPABLE: ReadonlySet<ContentClass> = new Set(["css", "js", "image", "font"]);
+
 export async function responseKey(
   method: string,
   url: string,
   status: number,
   headers: Headers,
 ): Promise<string | null> {
+  if (!SKIPPABLE.has(classify(headers.get("content-type")))) return null;
   const validator = headers.get("etag") ?? headers.get("last-modified");
   const length = headers.get("content-length");
   if (method !== "GET" || status !== 200 || !validator || !length || !/^\d+$/.test(length)) return null;

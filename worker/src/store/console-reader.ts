@@ -1,4 +1,4 @@
-import { ArchiveReader } from "./archive-reader.ts";
+import { mergeSessions } from "./archive-reader.ts";
 import { inOrder, RecordReader, type ReadStores } from "./record-reader.ts";
 import type { ExchangeRow, SessionRow } from "../record/rows.ts";
 
@@ -86,12 +86,10 @@ function timelineRow(row: ExchangeRow): TimelineRow {
 export class ConsoleReader {
   readonly #stores: ReadStores;
   readonly #records: RecordReader;
-  readonly #sessions: ArchiveReader;
 
   constructor(stores: ReadStores) {
     this.#stores = stores;
     this.#records = new RecordReader(stores);
-    this.#sessions = new ArchiveReader(stores);
   }
 
   /** A session's exchanges in order, at most `limit` of them (ask for one more to learn about truncation). */
@@ -117,19 +115,20 @@ export class ConsoleReader {
 
   /** The customer's most recent sessions (at most `limit`), oldest first. */
   async customerSessions(customerToken: string, limit: number): Promise<SessionRow[]> {
+    // Each partition names its own most recent ones; a session in two partitions is merged.
     const answers = await Promise.all(
       this.#stores.partitions.all.map((p) =>
         p.db
-          .prepare("SELECT session_id FROM session_customers WHERE customer_token = ?")
-          .bind(customerToken)
-          .all<{ session_id: string }>(),
+          .prepare(
+            `SELECT * FROM sessions WHERE id IN
+               (SELECT session_id FROM session_customers WHERE customer_token = ?)
+             ORDER BY last_seen DESC LIMIT ?`,
+          )
+          .bind(customerToken, limit)
+          .all<SessionRow>(),
       ),
     );
-    const ids = [...new Set(answers.flatMap((a) => a.results.map((r) => r.session_id)))];
-    const sessions = (await Promise.all(ids.map((id) => this.#sessions.getSession(id)))).filter(
-      (s): s is SessionRow => s !== null,
-    );
-    return sessions
+    return mergeSessions(answers.flatMap((a) => a.results))
       .sort((a, b) => b.last_seen - a.last_seen)
       .slice(0, limit)
       .sort((a, b) => a.first_seen - b.first_seen || (a.id < b.id ? -1 : 1));
