@@ -374,7 +374,14 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     remote.push(storageBinding(s.binding, { kind: "remote", type: s.type, address }));
   }
 
-  // C: the bundle's queue() handler on B's D1/R2 (through the gateway); no Durable Objects, no visitors.
+  // Durable Object bindings naming B's Worker: their stubs reach the objects in B (dev registry).
+  const external: Record<string, { className: string; useSQLite: boolean; scriptName: string }> = {};
+  for (const [binding, definition] of Object.entries(recorder.durableObjects)) {
+    external[binding] = { ...definition, scriptName: HOST_WORKER };
+  }
+
+  // C: the bundle's queue() handler on B's D1/R2 (through the gateway); no visitors. It binds B's shards as
+  // the deployed Worker does (its health endpoint asks them what they hold for the queue).
   const consumerOptions = {
     ...shared,
     ...registry,
@@ -383,6 +390,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
         name: CONSUMER_WORKER,
         ...worker,
         unsafeBindings: remote,
+        durableObjects: external,
         ...(delivery === "dev-registry" ? { queueConsumers: recorder.queueConsumers } : {}),
       },
       ...(delivery === "relay"
@@ -407,10 +415,6 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
 
   // V: the fetch path. RECORDER names B's Worker, so its stubs reach the objects in B; D1/R2 (B's, through
   // the gateway) serve the read API and the console.
-  const external: Record<string, { className: string; useSQLite: boolean; scriptName: string }> = {};
-  for (const [binding, definition] of Object.entries(recorder.durableObjects)) {
-    external[binding] = { ...definition, scriptName: HOST_WORKER };
-  }
   const visitor = await spawn({
     ...shared,
     ...registry,

@@ -14,7 +14,8 @@ const EXPECTED = /"event":"recorder_failure".*"stage":"(queue|d1)"/;
 
 export default defineConfig({
   test: {
-    onConsoleLog: (line) => (EXPECTED.test(line) ? false : undefined),
+    // SCALE_VERBOSE=1 shows them all.
+    onConsoleLog: (line) => (EXPECTED.test(line) && !process.env["SCALE_VERBOSE"] ? false : undefined),
     include: ["test/scale/**/*.test.ts"],
     environment: "node",
     testTimeout: 120_000,

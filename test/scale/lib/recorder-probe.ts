@@ -78,7 +78,9 @@ export class RecorderProbe {
     const url = this.#topology.urls()[role];
     if (url === null) return null;
     const response = await fetch(`${url}/__verbatim/api/health`);
-    const health = (await response.json()) as { isolate: Counters };
+    const text = await response.text();
+    const health = JSON.parse(text) as { isolate?: Counters };
+    if (!health.isolate) throw new Error(`${role} health: ${response.status} ${text.slice(0, 500)}`);
     return health.isolate;
   }
 

@@ -14,6 +14,8 @@ export type Sent = {
   bytes: number;
   /** A transport failure (connection refused or reset, timeout): the visitor got no answer at all. */
   error: string | null;
+  /** Place among all the load's answers, in the order they completed (1 = first). */
+  seq: number;
 };
 
 /** mulberry32: a small seeded generator, so a run's interleaving can be reproduced from its seed. */
@@ -76,7 +78,7 @@ export class Client {
   get(
     path: string,
     headers: Record<string, string>,
-  ): Promise<{ status: number; setCookies: string[]; body: Buffer }> {
+  ): Promise<{ status: number; setCookies: string[]; body: Buffer; seq: number }> {
     return this.#gate.run(
       () =>
         new Promise((resolve, reject) => {
@@ -88,11 +90,11 @@ export class Client {
               res.on("data", (chunk: Buffer) => chunks.push(chunk));
               res.on("error", reject);
               res.on("end", () => {
-                this.completed++;
                 resolve({
                   status: res.statusCode ?? 0,
                   setCookies: res.headers["set-cookie"] ?? [],
                   body: Buffer.concat(chunks),
+                  seq: ++this.completed,
                 });
               });
             },
@@ -148,9 +150,11 @@ export class Visitor {
         sha256: sha256(answer.body),
         bytes: answer.body.byteLength,
         error: null,
+        seq: answer.seq,
       };
     } catch (error) {
-      sent = { testId, path: target, status: 0, sha256: "", bytes: 0, error: String(error) };
+      const seq = this.#client.completed;
+      sent = { testId, path: target, status: 0, sha256: "", bytes: 0, error: String(error), seq };
     }
     this.sent.push(sent);
     return sent;
