@@ -163,6 +163,8 @@ describe("the index consumer: batched, idempotent, nothing lost", () => {
     const parked = await runInDurableObject(stub, async (_instance, state) => {
       const down = new RecordOutbox(failingQueue(), env.BLOBS, state.storage);
       for (const record of records) await down.send(chunkOf(record));
+      // However many chunks an outage parks, the first re-send is due after the first delay (5 s).
+      expect(await state.storage.getAlarm()).toBeLessThanOrEqual(Date.now() + 5_000);
       return (await state.storage.list({ prefix: "outbox/" })).size;
     });
     expect(parked).toBe(records.length);

@@ -64,7 +64,7 @@ export class RecordOutbox implements ChunkSink {
       if (parked.size === 100) await this.#storage.setAlarm(Date.now());
     } catch (error) {
       await noteFailure("queue", error, null, this.#sink);
-      await this.#schedule();
+      await this.#schedule(true);
     }
   }
 
@@ -72,7 +72,7 @@ export class RecordOutbox implements ChunkSink {
     try {
       await this.#storage.put(PARKED + firstId(chunk), chunk);
       counters.recordsParked += chunk.records.length;
-      await this.#schedule();
+      await this.#schedule(false);
     } catch (error) {
       // Neither the queue nor the shard's storage took it: the one case exchanges are lost here.
       counters.exchangesNotRecorded += chunk.records.length;
@@ -80,8 +80,13 @@ export class RecordOutbox implements ChunkSink {
     }
   }
 
-  async #schedule(): Promise<void> {
-    const delay = RETRY_MS[Math.min(this.#attempt++, RETRY_MS.length - 1)] ?? 60_000;
+  /**
+   * Sets the alarm unless one is set. The delay grows with each failed re-send (`backoff`), not with each
+   * chunk parked: an outage that parks a thousand chunks still retries after the first delay.
+   */
+  async #schedule(backoff: boolean): Promise<void> {
+    if (backoff) this.#attempt++;
+    const delay = RETRY_MS[Math.min(this.#attempt, RETRY_MS.length - 1)] ?? 60_000;
     if ((await this.#storage.getAlarm()) === null) await this.#storage.setAlarm(Date.now() + delay);
   }
 
