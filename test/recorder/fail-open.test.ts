@@ -163,8 +163,12 @@ describe("the index consumer: batched, idempotent, nothing lost", () => {
     const parked = await runInDurableObject(stub, async (_instance, state) => {
       const down = new RecordOutbox(failingQueue(), env.BLOBS, state.storage);
       for (const record of records) await down.send(chunkOf(record));
-      // However many chunks an outage parks, the first re-send is due after the first delay (5 s).
+      // However many chunks an outage parks, the back-off grows per failed re-send: the first is due
+      // after 5 s, and after one failed re-send (the alarm fired, the queue still down) the next after 15 s.
       expect(await state.storage.getAlarm()).toBeLessThanOrEqual(Date.now() + 5_000);
+      await state.storage.deleteAlarm();
+      await down.flush();
+      expect(await state.storage.getAlarm()).toBeLessThanOrEqual(Date.now() + 15_000);
       return (await state.storage.list({ prefix: "outbox/" })).size;
     });
     expect(parked).toBe(records.length);
