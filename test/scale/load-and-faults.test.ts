@@ -68,6 +68,8 @@ type Run = {
   requests: number;
   peakOpenVisits: number;
   kill: {
+    /** Exchanges in the index just before the kill: the consumer had been at work. */
+    indexedBeforeKill: number;
     completedAt: number;
     completedAtRestart: number;
     indexedFrozenFrom: number;
@@ -150,10 +152,12 @@ async function scenario(): Promise<Run> {
   const progress = () => client.completed / planned;
 
   // 1. The consumer killed mid-run, restarted CONSUMER_DOWN_MS later (visitors keep coming meanwhile).
-  await until(() => progress() >= 0.15, 120_000);
+  // Once it is at work: some batches indexed, more coming.
+  await until(async () => progress() >= 0.15 && (await probe.indexed()).exchanges > 0, 120_000, 100);
   const completedAt = client.completed;
+  const indexedBeforeKill = (await probe.indexed()).exchanges;
   await topology.killConsumer();
-  log(`consumer killed at ${completedAt}/${planned} requests`);
+  log(`consumer killed at ${completedAt}/${planned} requests (${indexedBeforeKill} exchanges indexed)`);
   // A batch C sent to B's D1 just before dying may still commit: the index is frozen from a moment later.
   await sleep(1_000);
   const indexedFrozenFrom = (await probe.indexed()).exchanges;
@@ -247,6 +251,7 @@ async function scenario(): Promise<Run> {
     requests,
     peakOpenVisits: open.peak,
     kill: {
+      indexedBeforeKill,
       completedAt,
       completedAtRestart,
       indexedFrozenFrom,
@@ -340,7 +345,10 @@ describe("1,000 interleaved sessions through visitor, shard and consumer process
   it("keeps visitors' records waiting while the consumer process is down, and indexes them once it is back", () => {
     const { completedAt, completedAtRestart, indexedFrozenFrom, indexedFrozenTo } = run.kill;
     const { queuedFrozenFrom, queuedFrozenTo } = run.kill;
-    // Killed mid-run: visitors were served before, during and after the consumer's absence.
+    // Killed mid-run: visitors were served before, during and after the consumer's absence, which had
+    // indexed some of their exchanges before.
+    expect(run.kill.indexedBeforeKill).toBeGreaterThan(0);
+    expect(indexedFrozenFrom).toBeGreaterThanOrEqual(run.kill.indexedBeforeKill);
     expect(completedAt).toBeGreaterThan(0);
     expect(completedAtRestart).toBeGreaterThan(completedAt);
     expect(completedAtRestart).toBeLessThan(run.requests);
