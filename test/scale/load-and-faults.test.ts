@@ -39,11 +39,10 @@ import { browse, Client, Gate, randomFrom, Visitor, type Sent } from "./lib/visi
  * can show of itself is on the consumer side (no consumer process: step 1, during which messages wait in B's
  * real queue). A producer-side outage is made with `queueGate` (topology.ts): B's RECORDS binding goes through
  * a pass-through Worker in B that throws from send() while closed, in front of the real local queue. The
- * outage lasts 3 s, under the 5 s after which a shard's alarm first re-sends what it parked: a longer outage
- * makes that alarm fail too, and persist/record-outbox.ts then waits RETRY_MS[attempt], where attempt has
- * grown by one per chunk parked, so a busy shard waits its longest step (300 s) before trying again; no test
- * here can wait that long (measured: 6 chunks parked on one shard during a 9 s outage were indexed 298 s
- * after the queue was back). test/recorder/fail-open.test.ts covers the same path in one workerd.
+ * outage lasts 8 s, longer than the 5 s after which a shard's alarm first re-sends what it parked: the
+ * shards that parked early fail that re-send too and must try again later (persist/record-outbox.ts: 15 s
+ * after one failed re-send; before bc06c20 the wait grew per parked chunk, to 300 s, and this suite's settle
+ * timeout would catch that). test/recorder/fail-open.test.ts covers the same path in one workerd.
  */
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -56,7 +55,7 @@ const START_SPREAD_MS = 4_000;
 const PAUSE_MS = 10_000;
 const SEED = Number(process.env.SCALE_SEED ?? 20261128);
 const CONSUMER_DOWN_MS = 4_000;
-const QUEUE_DOWN_MS = 3_000;
+const QUEUE_DOWN_MS = 8_000;
 /** In the one chunk row the trigger refuses (its URLs column), nowhere else. */
 const MARKER = "scale-poison-7q3z";
 
@@ -366,10 +365,15 @@ describe("1,000 interleaved sessions through visitor, shard and consumer process
     expect(after.open).toBe(true);
     expect(completedTo).toBeGreaterThan(completedFrom);
     expect(refused).toBeGreaterThan(0);
-    // Each refused send() is one recorder_failures row (stage "queue", the chunk's first exchange id); a row
-    // without an id would be a failed alarm re-send, which must not happen: the queue was back by then.
+    // Each refused send() is one recorder_failures row (stage "queue"): with the chunk's first exchange id
+    // when a shard parked a new chunk, without one when an alarm's re-send of parked chunks failed (the
+    // outage outlasted the first alarms). Both happened, and nothing else failed at the queue.
     const rows = await probe.failureRows();
-    expect(rows.find((r) => r.stage === "queue")).toEqual({ stage: "queue", withId: refused, withoutId: 0 });
+    const queueRows = rows.find((r) => r.stage === "queue");
+    log(`queue outage: ${queueRows?.withId} chunks parked, ${queueRows?.withoutId} alarm re-sends failed`);
+    expect(queueRows?.withId).toBeGreaterThan(0);
+    expect(queueRows?.withoutId).toBeGreaterThan(0);
+    expect((queueRows?.withId ?? 0) + (queueRows?.withoutId ?? 0)).toBe(refused);
     expect(run.counters.background.recordsParked).toBe(0);
     expect(run.counters.background.exchangesNotRecorded).toBe(0);
     // The refused chunks' exchanges are in the index.
