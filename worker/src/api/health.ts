@@ -65,7 +65,10 @@ async function shardHealth(
   const answers = await Promise.all(
     Array.from({ length: count }, (_, shard) =>
       Promise.race([
-        env.RECORDER.get(env.RECORDER.idFromName(shardName(shard))).parkedChunks(),
+        // Inside then(): a missing or broken binding throws synchronously and must count as unreachable.
+        Promise.resolve().then(() =>
+          env.RECORDER.get(env.RECORDER.idFromName(shardName(shard))).parkedChunks(),
+        ),
         new Promise<null>((resolve) => setTimeout(() => resolve(null), SHARD_TIMEOUT_MS)),
       ]).catch(() => null),
     ),
