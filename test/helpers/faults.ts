@@ -1,3 +1,4 @@
+import type { BodySource } from "../../worker/src/capture/pending-exchange.ts";
 import { env } from "cloudflare:test";
 import { pendingOf, type Envelope } from "../../worker/src/capture/envelope.ts";
 import { loadConfig } from "../../worker/src/config/config.ts";
@@ -57,11 +58,7 @@ export function shardOver(bindings: {
     records: bindings.records ?? queueSink,
   };
   const stub = {
-    record: (
-      envelope: Envelope,
-      requestBody: ReadableStream<Uint8Array> | null,
-      responseBody: ReadableStream<Uint8Array> | Uint8Array | null,
-    ) =>
+    record: (envelope: Envelope, requestBody: BodySource, responseBody: BodySource) =>
       recordExchange(
         pendingOf(envelope, requestBody, responseBody),
         { ...loaded.config, ...envelope.settings },

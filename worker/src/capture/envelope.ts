@@ -1,6 +1,6 @@
 import type { Config } from "../config/config.ts";
 import type { RequestContext } from "../snapshot/request-context.ts";
-import type { PendingExchange } from "./pending-exchange.ts";
+import type { BodySource, PendingExchange } from "./pending-exchange.ts";
 
 /**
  * What crosses from the visitor's isolate to a recording shard, besides the two body streams: plain data,
@@ -78,8 +78,8 @@ export function envelopeOf(
 /** The shard's side: the envelope and its bodies back as one pending exchange. */
 export function pendingOf(
   envelope: Envelope,
-  requestBody: ReadableStream<Uint8Array> | null,
-  responseBody: ReadableStream<Uint8Array> | Uint8Array | null,
+  requestBody: BodySource,
+  responseBody: BodySource,
 ): PendingExchange {
   return {
     id: envelope.id,

@@ -1,5 +1,7 @@
 import { counters, noteFailure } from "../log/health-counters.ts";
+import { captureBody } from "../snapshot/body-capture.ts";
 import type { Envelope } from "./envelope.ts";
+import type { BodySource } from "./pending-exchange.ts";
 
 /**
  * A recording shard as the visitor's isolate sees it: one RPC that takes the exchange's bytes in memory.
@@ -10,11 +12,7 @@ import type { Envelope } from "./envelope.ts";
 export type RecordingShardObject = Rpc.DurableObjectBranded & RecorderPort;
 
 export type RecorderPort = {
-  record(
-    envelope: Envelope,
-    requestBody: ReadableStream<Uint8Array> | null,
-    responseBody: ReadableStream<Uint8Array> | Uint8Array | null,
-  ): Promise<void>;
+  record(envelope: Envelope, requestBody: BodySource, responseBody: BodySource): Promise<void>;
   /** Chunks parked in the shard's storage while the records queue was unavailable (health). */
   parkedChunks(): Promise<number>;
 };
@@ -27,11 +25,15 @@ export type RecorderPort = {
 export async function handOff(
   port: RecorderPort,
   envelope: Envelope,
-  requestBody: ReadableStream<Uint8Array> | null,
-  responseBody: ReadableStream<Uint8Array> | Uint8Array | null,
+  requestBody: BodySource,
+  responseBody: BodySource,
 ): Promise<void> {
   try {
-    await port.record(envelope, requestBody, responseBody);
+    const [request, response] = await Promise.all([
+      readSmall(requestBody, envelope.request.headers, envelope.settings.bodyCapBytes),
+      readSmall(responseBody, envelope.response.headers, envelope.settings.bodyCapBytes),
+    ]);
+    await port.record(envelope, request, response);
     counters.handedOff++;
   } catch (error) {
     counters.exchangesNotRecorded++;
@@ -41,6 +43,27 @@ export async function handOff(
   }
 }
 
-async function cancel(body: ReadableStream<Uint8Array> | Uint8Array | null): Promise<void> {
+/** Bodies up to this declared length are read here and handed over as bytes. */
+export const INLINE_BODY_MAX = 1024 * 1024;
+
+/**
+ * A small body of declared length is read to the end at once (natively, one copy) and handed over as bytes:
+ * the tee branch is drained as fast as the visitor's branch, so a busy shard cannot hold the visitor back
+ * through the tee's backpressure, and one RPC message is cheaper here than a stream pumped chunk by chunk.
+ * Larger bodies, and bodies of unknown length, stream to the shard (the visitor's memory stays bounded).
+ */
+async function readSmall(
+  body: BodySource,
+  headers: readonly [string, string][],
+  cap: number,
+): Promise<BodySource> {
+  if (!(body instanceof ReadableStream)) return body;
+  const declared = headers.find(([name]) => name === "content-length")?.[1];
+  const length = declared !== undefined && /^\d{1,10}$/.test(declared) ? Number(declared) : null;
+  if (length === null || length > INLINE_BODY_MAX || length > cap) return body;
+  return captureBody(body, cap, length);
+}
+
+async function cancel(body: BodySource): Promise<void> {
   if (body instanceof ReadableStream) await body.cancel().catch(() => undefined);
 }

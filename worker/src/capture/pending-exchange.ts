@@ -1,4 +1,11 @@
+import type { CapturedBody } from "../snapshot/body-capture.ts";
 import type { RequestContext } from "../snapshot/request-context.ts";
+
+/**
+ * A body on its way to the recorder: read to the end on the visitor's isolate already (small bodies of known
+ * length, capture/hand-off.ts), still a tee branch (large or unknown length), or none.
+ */
+export type BodySource = ReadableStream<Uint8Array> | CapturedBody | null;
 
 /**
  * Everything the proxy hands to the background recorder for one exchange. Raw and unmasked: it lives only
@@ -12,13 +19,13 @@ export type PendingExchange = {
     method: string;
     url: string;
     headers: Headers;
-    body: ReadableStream<Uint8Array> | null;
+    body: BodySource;
   };
   response: {
     status: number;
     headers: Headers;
-    /** A tee branch of the origin's body, bytes the recorder made itself (the 502 page), or null. */
-    body: ReadableStream<Uint8Array> | Uint8Array | null;
+    /** A tee branch of the origin's body, or its bytes (read already, or made by the recorder: the 502 page). */
+    body: BodySource;
     /** Why the body is not recorded although there was one (not a recorded type, event stream). */
     bodyNote: string | null;
   };

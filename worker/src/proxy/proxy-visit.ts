@@ -106,7 +106,7 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
           shard(),
           envelope({ status: 502, headers, bodyNote: null }, null, "origin_unreachable"),
           recorderRequestBody,
-          page,
+          { bytes: page, size: page.byteLength, truncated: false, error: null },
         ),
       );
     }

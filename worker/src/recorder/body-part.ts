@@ -7,6 +7,7 @@ import { sha256Hex } from "../snapshot/record-hash.ts";
 import { noteClientFault, noteFailure, type FailureSink } from "../log/health-counters.ts";
 import { safePrefix } from "./safe-prefix.ts";
 import type { DeclaredForm } from "../mask/forms.ts";
+import type { BodySource } from "../capture/pending-exchange.ts";
 
 /**
  * One body (request or response) taken from the wire to storable bytes: capture → decode → mask → digest.
@@ -40,7 +41,7 @@ const NO_BODY: BodyPart = {
 const MALFORMED_INPUT_REASONS: ReadonlySet<string> = new Set(["multipart_without_boundary"]);
 
 export async function readBodyPart(input: {
-  source: ReadableStream<Uint8Array> | Uint8Array | null;
+  source: BodySource;
   /** The request body is the client's: its stream errors, false codings and malformed shapes are client faults. */
   side: "request" | "response";
   contentType: string | null;
@@ -60,9 +61,7 @@ export async function readBodyPart(input: {
   const fromClient = side === "request";
   if (source === null) return NO_BODY;
   const captured: CapturedBody =
-    source instanceof Uint8Array
-      ? { bytes: source, size: source.byteLength, truncated: false, error: null }
-      : await captureBody(source, cap, declaredLength);
+    source instanceof ReadableStream ? await captureBody(source, cap, declaredLength) : source;
   if (captured.error) {
     if (fromClient) noteClientFault("visitor_disconnected", captured.error, exchangeId);
     else await noteFailure("capture", captured.error, exchangeId, sink);

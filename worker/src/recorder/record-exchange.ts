@@ -1,3 +1,4 @@
+import type { BodySource, PendingExchange } from "../capture/pending-exchange.ts";
 import type { Config } from "../config/config.ts";
 import {
   maskHeaders,
@@ -14,7 +15,6 @@ import { orderRequestHeaders } from "../store/exchange-layout.ts";
 import type { ArchiveIndex } from "../store/archive-index.ts";
 import type { BlobRow } from "../record/rows.ts";
 import type { RecordMessage } from "../record/record-message.ts";
-import type { PendingExchange } from "../capture/pending-exchange.ts";
 import { buildRecord } from "../record/build-record.ts";
 import type { RecorderStores } from "./recorder-stores.ts";
 import { readBodyPart, type BodyPart } from "./body-part.ts";
@@ -206,10 +206,7 @@ async function revalidated(
 }
 
 /** A response recorded as a reference to a body already stored: its tee branch is released unread. */
-async function byReference(
-  source: ReadableStream<Uint8Array> | Uint8Array | null,
-  known: KnownResponse,
-): Promise<BodyPart> {
+async function byReference(source: BodySource, known: KnownResponse): Promise<BodyPart> {
   if (source instanceof ReadableStream) await source.cancel().catch(() => undefined);
   counters.bodiesByReference++;
   return {

@@ -1,3 +1,4 @@
+import type { BodySource } from "../capture/pending-exchange.ts";
 import { DurableObject } from "cloudflare:workers";
 import { pendingOf, type Envelope } from "../capture/envelope.ts";
 import type { RecorderPort } from "../capture/hand-off.ts";
@@ -40,18 +41,15 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
     };
   }
 
-  async record(
-    envelope: Envelope,
-    requestBody: ReadableStream<Uint8Array> | null,
-    responseBody: ReadableStream<Uint8Array> | Uint8Array | null,
-  ): Promise<void> {
+  async record(envelope: Envelope, requestBody: BodySource, responseBody: BodySource): Promise<void> {
     const loaded = loadConfig(this.env);
     if (!loaded.ok) {
       // The visitor's isolate records nothing under a bad config; a shard reached anyway stores nothing.
-      await Promise.all([
-        requestBody?.cancel(),
-        responseBody instanceof ReadableStream && responseBody.cancel(),
-      ]);
+      await Promise.all(
+        [requestBody, responseBody].map((body) =>
+          body instanceof ReadableStream ? body.cancel() : undefined,
+        ),
+      );
       counters.exchangesNotRecorded++;
       await noteFailure("config", "config_invalid", envelope.id, null);
       return;
