@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
  * `writeReport(root, { <its key>: section })`: its sections replace their old versions, every other key
  * already in results.json is kept, and the markdown shows all of them.
  *
- * A section is plain JSON. Conventions the renderer understands: `method` (a paragraph), `targets`
+ * A section is plain JSON. Conventions the renderer understands: `method` and `topology` (paragraphs), `targets`
  * (`{ name, measured, target, pass }[]`), `notes` (string[]), nested objects and arrays of objects
  * (sub-tables); every other scalar is a figure. Keys ending in `_bytes` also show KiB/MiB.
  */
@@ -122,10 +122,13 @@ function renderSection(key: string, section: Section): string[] {
   const out = [`## ${title} (\`${key}\`)`, ""];
   const method = section["method"];
   if (typeof method === "string") out.push(method, "");
+  // Which work runs in which process, and why (proxy): a paragraph, not a figure.
+  const topology = section["topology"];
+  if (typeof topology === "string") out.push(`**Topology.** ${topology}`, "");
   const figures: string[][] = [];
   const sub: string[] = [];
   for (const [name, value] of Object.entries(section)) {
-    if (name === "method" || name === "targets" || name === "notes") continue;
+    if (name === "method" || name === "targets" || name === "notes" || name === "topology") continue;
     if (Array.isArray(value) && value.every(isObject)) {
       const rows = value.filter(isObject);
       const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];

@@ -21,6 +21,24 @@ import { runMaskBench } from "./mask/run-mask.ts";
 import { runReplayBench } from "./replay.ts";
 import { machineSection, readResults, writeReport, type Results } from "./report.ts";
 import { runStorageBench } from "./storage.ts";
+import { startTopology } from "./lib/topology.ts";
+import { recorderMiniflareOptions } from "../scripts/lib/miniflare-recorder.ts";
+
+/** RECORD_COALESCE_MS as wrangler.toml sets it (the Worker's default, 500 ms, when unset). */
+function coalesceMs(vars: Record<string, string>): number {
+  const value = Number(vars["RECORD_COALESCE_MS"] ?? "500");
+  return Number.isFinite(value) ? value : 500;
+}
+
+/**
+ * How long a record surely waits between a shard and D1: the coalescing window plus the records queue's
+ * max_batch_timeout. Drains wait this long before their first reading.
+ */
+function settleDelayMs(root: string, vars: Record<string, string>): number {
+  const consumers = Object.entries(recorderMiniflareOptions(join(root, "wrangler.toml")).queueConsumers);
+  const records = consumers.find(([queue]) => !queue.endsWith("-dlq"))?.[1];
+  return coalesceMs(vars) + (records?.maxBatchTimeout ?? 0) * 1000;
+}
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 // Each run gets its own directory, so two runs at once (several people or agents on one checkout) never
@@ -76,29 +94,57 @@ const attempt = async (name: string, body: () => Promise<void>) => {
     await body();
   } catch (error) {
     failed.push(name);
-    log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // fetch() hides why it failed (refused, reset) in `cause`.
+    const cause = error instanceof Error && error.cause ? `\n  cause: ${String(error.cause)}` : "";
+    log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}${cause}`);
     await Promise.all([...workers].map((w) => stop(w)));
   }
 };
 try {
   await attempt("proxy", async () => {
-    const passthrough = await start("passthrough", false);
-    const recorder = await start("recorder", true);
-    sections["proxy"] = await runProxyBench({ passthrough, recorder, shopUrl: shop.url, options, log });
-    await stop(passthrough);
-    await stop(recorder);
+    sections["proxy"] = await runProxyBench({
+      // Closed by runProxyBench itself, also when it fails.
+      start: (kind, name, origin) =>
+        startTopology({
+          kind,
+          root,
+          scriptPath,
+          origin,
+          persistRoot: join(state, name),
+          // One RPC hop from the visitor to its shard, as on Cloudflare (topology.ts); BENCH_VISITOR_SHARDS=
+          // dev-registry measures Miniflare's own path (a proxy object in V) instead.
+          visitorShards: process.env["BENCH_VISITOR_SHARDS"] === "dev-registry" ? "dev-registry" : "direct",
+        }),
+      shopUrl: shop.url,
+      options,
+      settleDelayMs: settleDelayMs(root, config.vars),
+      log,
+    });
   });
   await attempt("storage", async () => {
-    const recorder = await start("storage", true);
+    const persistRoot = join(state, "storage");
     const { section, facts } = await runStorageBench({
-      recorder,
+      // Production's split topology, queue batches as wrangler.toml sets them; closed by runStorageBench.
+      start: () =>
+        startTopology({
+          kind: "split",
+          root,
+          scriptPath,
+          origin: shop.url,
+          persistRoot,
+          visitorShards: "direct",
+        }),
+      persistRoot,
       workDir: work,
       sessions: 100,
+      concurrency: 20,
+      coalesceMs: coalesceMs(config.vars),
+      settleDelayMs: settleDelayMs(root, config.vars),
+      recordingShards: Number(config.vars["RECORDING_SHARDS"] ?? "8"),
       log,
     });
     sections["storage"] = section;
     sections["cost"] = costModel(facts);
-    await stop(recorder);
   });
   await attempt("replay", async () => {
     const recorder = await start("replay", true);

@@ -36,5 +36,6 @@ const output: LoadResult = {
   p99Ms: at(0.99),
   bytesPerS: result.throughput.average,
   durationS: result.duration,
+  cpuMs: (({ user, system }) => (user + system) / 1000)(process.cpuUsage()),
 };
 process.stdout.write(JSON.stringify(output));

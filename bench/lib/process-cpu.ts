@@ -42,3 +42,20 @@ export function childrenNamed(ppid: number, name: string): number[] {
     }
   });
 }
+
+/** The CPUs this process may run on (its affinity mask, /proc/self/status), ascending; [] where unknown. */
+export function allowedCpus(): number[] {
+  let list: string | undefined;
+  try {
+    list = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+  } catch {
+    return [];
+  }
+  const cpus: number[] = [];
+  for (const part of (list ?? "").split(",")) {
+    const [from, to = from] = part.split("-").map(Number);
+    if (from === undefined || to === undefined || !Number.isInteger(from) || !Number.isInteger(to)) continue;
+    for (let cpu = from; cpu <= to; cpu++) cpus.push(cpu);
+  }
+  return cpus;
+}

@@ -1,5 +1,6 @@
 import { Log, LogLevel, Miniflare, type WorkerOptions } from "miniflare";
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +8,7 @@ import { promisify } from "node:util";
 import { recorderMiniflareOptions } from "../../scripts/lib/miniflare-recorder.ts";
 import { ADMIN_TOKEN, VERBATIM_SECRET } from "./miniflare-worker.ts";
 import { childrenNamed, cpuMs } from "./process-cpu.ts";
+import { PLUGIN_NAME as DEBUG_PORT_PLUGIN_NAME } from "./debug-port-plugin.ts";
 import { PLUGIN_NAME, type StorageBindingOptions } from "./storage-plugin.ts";
 import { applyMigrations, wranglerStorage } from "./wrangler-config.ts";
 
@@ -42,10 +44,19 @@ import { applyMigrations, wranglerStorage } from "./wrangler-config.ts";
  *   `queueGate` (split only), B's producer bindings go through a pass-through gate Worker in B that the
  *   caller can close (setQueueOpen): while closed, send() throws in the shard as an unavailable Cloudflare
  *   queue's would, and the real local queue behind the gate is untouched.
+ * - A Durable Object binding to another process's Worker ("dev-registry", the default) is, in the calling
+ *   process, a proxy Durable Object of Miniflare's (dev-registry-proxy.worker.js) that forwards each call over
+ *   workerd's debug port: two RPC hops, the first one within V, with the exchange's body streams pumped
+ *   through both. On Cloudflare the Worker's stub call is one hop. `visitorShards: "direct"` gives V's
+ *   RECORDER binding that one hop: a wrapped binding whose get() returns the debug port's stub on B's object
+ *   itself (debug-port-plugin.ts), ids from the same namespace key as B's. The proxy benchmark uses it, so
+ *   V's CPU holds what production's visitor isolate does for a hand-off and not Miniflare's extra hop. It
+ *   reads B's debug-port address once, at start: a crashed and restarted B is not followed.
  */
 
 export type TopologyKind = "split" | "all-in-one" | "passthrough";
 export type QueueDelivery = "relay" | "dev-registry";
+export type ShardPath = "dev-registry" | "direct";
 export type Role = "visitor" | "background" | "consumer";
 
 export type TopologyOptions = {
@@ -65,6 +76,8 @@ export type TopologyOptions = {
   queueDelivery?: QueueDelivery;
   /** "split" only: B's queue producers go through a gate the caller can close (setQueueOpen). Default off. */
   queueGate?: boolean;
+  /** "split" only: how V's RECORDER binding reaches the shards in B (see above). Default "dev-registry". */
+  visitorShards?: ShardPath;
   log?: Log;
 };
 
@@ -104,10 +117,32 @@ const RELAY_WORKER = "verbatim-queue-relay";
 const INGRESS_WORKER = "verbatim-queue-ingress";
 const GATEWAY_WORKER = "verbatim-storage-gateway";
 const QUEUE_GATE_WORKER = "verbatim-queue-gate";
+const DIRECT_SHARDS_WORKER = "verbatim-direct-shards";
 const STORAGE_PLUGIN = {
   package: fileURLToPath(new URL("./storage-plugin.ts", import.meta.url)),
   name: PLUGIN_NAME,
 };
+const DEBUG_PORT_PLUGIN = {
+  package: fileURLToPath(new URL("./debug-port-plugin.ts", import.meta.url)),
+  name: DEBUG_PORT_PLUGIN_NAME,
+};
+
+/**
+ * `visitorShards: "direct"`: the module of a wrapped binding (Miniflare calls its default export with the
+ * designated Worker's bindings). NAMESPACE is a Durable Object binding naming B's class, used for ids only:
+ * its unique key is B's ("<script>-<class>"), so idFromName() gives B's ids. get() connects to B's debug
+ * port per call: a stub cannot outlive the request that made it.
+ */
+const DIRECT_SHARDS_SCRIPT = `
+export default function (env) {
+  return {
+    idFromName: (name) => env.NAMESPACE.idFromName(name),
+    idFromString: (id) => env.NAMESPACE.idFromString(id),
+    newUniqueId: (options) => env.NAMESPACE.newUniqueId(options),
+    get: (id) => env.DEBUG_PORT.connect(env.ADDRESS).getActor(env.SERVICE, env.CLASS_NAME, id.toString()),
+  };
+}
+`;
 /** How long the relay keeps a batch while the consumer process is unreachable, before the queue's retry. */
 const RELAY_HOLD_MS = 10 * 60 * 1000;
 
@@ -415,15 +450,50 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
 
   // V: the fetch path. RECORDER names B's Worker, so its stubs reach the objects in B; D1/R2 (B's, through
   // the gateway) serve the read API and the console.
-  const visitor = await spawn({
-    ...shared,
-    ...registry,
+  const visitorWorker = {
     name: VISITOR_WORKER,
     ...worker,
     unsafeBindings: remote,
-    durableObjects: external,
     queueProducers: recorder.queueProducers,
-  }).catch(abandon);
+  };
+  const visitor = await spawn(
+    options.visitorShards === "direct"
+      ? {
+          ...shared,
+          ...registry,
+          workers: [
+            {
+              ...visitorWorker,
+              wrappedBindings: Object.fromEntries(
+                Object.keys(external).map((binding) => [binding, { scriptName: directName(binding) }]),
+              ),
+            },
+            ...Object.entries(external).map(([binding, definition]) => {
+              const host = registryEntry(registry.unsafeDevRegistryPath, definition.scriptName);
+              return {
+                name: directName(binding),
+                modules: true,
+                script: DIRECT_SHARDS_SCRIPT,
+                durableObjects: { NAMESPACE: definition },
+                bindings: {
+                  ADDRESS: host.debugPortAddress,
+                  SERVICE: host.userWorkerService,
+                  CLASS_NAME: definition.className,
+                },
+                unsafeBindings: [
+                  {
+                    name: "DEBUG_PORT",
+                    type: DEBUG_PORT_PLUGIN_NAME,
+                    plugin: DEBUG_PORT_PLUGIN,
+                    options: {},
+                  },
+                ],
+              } satisfies WorkerOptions;
+            }),
+          ],
+        }
+      : { ...shared, ...registry, ...visitorWorker, durableObjects: external },
+  ).catch(abandon);
 
   const pids = (): Record<Role, number | null> => ({
     visitor: visitor.pid,
@@ -463,6 +533,24 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       await background.mf.dispose();
     },
   };
+}
+
+function directName(binding: string): string {
+  return `${DIRECT_SHARDS_WORKER}-${binding.toLowerCase()}`;
+}
+
+/** What a Miniflare instance wrote about one of its Workers in the dev registry (one JSON file per Worker). */
+function registryEntry(
+  registry: string,
+  worker: string,
+): { debugPortAddress: string; userWorkerService: string } {
+  const entry = JSON.parse(readFileSync(join(registry, worker), "utf8")) as {
+    debugPortAddress?: unknown;
+    userWorkerService?: unknown;
+  };
+  if (typeof entry.debugPortAddress !== "string" || typeof entry.userWorkerService !== "string")
+    throw new Error(`dev registry: no debug port for ${worker}`);
+  return { debugPortAddress: entry.debugPortAddress, userWorkerService: entry.userWorkerService };
 }
 
 /** `taskset -a`: every thread of the process (workerd runs several), not only its main thread. */
