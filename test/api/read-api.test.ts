@@ -81,6 +81,17 @@ describe("read API", () => {
     expect(page.sessions[0]?.exchangeCount).toBe(alice.ids.length);
   });
 
+  it("finds a session by the recorder cookie that named it, which needs no stored mapping", async () => {
+    const sid = alice.jar.get("__verbatim_sid");
+    const page = await json<SessionsPage>(`/sessions?cookie=${encodeURIComponent(`__verbatim_sid=${sid}`)}`);
+    expect(page.sessions).toHaveLength(1);
+    expect(page.sessions[0]?.exchangeCount).toBe(alice.ids.length);
+    const mapped = await env.DB.prepare("SELECT count(*) AS n FROM session_keys WHERE cookie_name = ?")
+      .bind("__verbatim_sid")
+      .first<{ n: number }>();
+    expect(mapped?.n).toBe(0);
+  });
+
   it("finds a customer's sessions by their identifier, which is hashed and never stored", async () => {
     const page = await json<SessionsPage>("/sessions?customer=Alice");
     expect(page.sessions).toHaveLength(1);

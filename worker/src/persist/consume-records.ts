@@ -2,7 +2,7 @@ import type { Env } from "../env.ts";
 import { counters, noteFailure } from "../log/health-counters.ts";
 import { captureRows, chunkRow } from "../record/chunk-summary.ts";
 import { isOverflow, parseChunkMessage, type ChunkMessage } from "../record/record-message.ts";
-import { buildSegment, segmentKey } from "../record/segment.ts";
+import { batchId, buildSegment, segmentKey } from "../record/segment.ts";
 import { ArchiveIndex, type ChunkWrite } from "../store/archive-index.ts";
 import { indexPartitions } from "../store/partitions.ts";
 
@@ -53,7 +53,7 @@ export async function consumeRecords(batch: MessageBatch<unknown>, env: Env): Pr
 async function write(items: readonly Readable[], index: ArchiveIndex, bucket: R2Bucket): Promise<number> {
   const chunks = items.map((i) => i.chunk);
   const { bytes, positions } = buildSegment(chunks);
-  const key = segmentKey(Date.now(), crypto.randomUUID());
+  const key = segmentKey(Date.now(), batchId());
   await bucket.put(key, bytes);
   const writes: ChunkWrite[] = chunks.map((chunk, i) => ({
     chunk,

@@ -9,8 +9,22 @@ import { parseChunkMessage, type ChunkMessage } from "./record-message.ts";
  */
 export type ChunkPosition = { offset: number; length: number };
 
+/** `segments/<UTC day>/<id>.gz`: the day prefix lets an R2 lifecycle rule drop a day's records. */
 export function segmentKey(at: number, batchId: string): string {
   return `segments/${utcDay(at)}/${batchId}.gz`;
+}
+
+/** A batch id: 80 random bits, base32 (16 characters; it is repeated in every chunk row). */
+export function batchId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(10));
+  let bits = 0n;
+  for (const byte of bytes) bits = (bits << 8n) | BigInt(byte);
+  let out = "";
+  for (let i = 0; i < 16; i++) {
+    out = "0123456789abcdefghjkmnpqrstvwxyz"[Number(bits & 31n)] + out;
+    bits >>= 5n;
+  }
+  return out;
 }
 
 export function buildSegment(chunks: readonly ChunkMessage[]): {

@@ -81,7 +81,11 @@ export async function resolveSession(
       cookie_name: cookie.name,
       first_seen: pending.startedAt,
     }))
-    // Mappings this isolate wrote or read already need no statement in the batch.
-    .filter((key) => sessionOfKey.get(key.key_hash) !== sessionId);
+    // Mappings this isolate wrote or read already need no statement in the batch, and the key that named the
+    // session needs none at all: the session id is its prefix (ArchiveIndex.sessionsForKeys reads it back).
+    .filter(
+      (key) => sessionOfKey.get(key.key_hash) !== sessionId && sessionIdFromKey(key.key_hash) !== sessionId,
+    );
+  for (const hash of hashes) sessionOfKey.set(hash, sessionId);
   return { id: sessionId, keys };
 }

@@ -58,7 +58,4 @@ export function cookieKey(secret: string, cookie: SessionCookie): Promise<string
   return hmacHex(secret, `${cookie.name}=${cookie.value}`);
 }
 
-/** A session id is a prefix of its first key's hash: stable, and reveals nothing about the cookie. */
-export function sessionIdFromKey(keyHash: string): string {
-  return keyHash.slice(0, 32);
-}
+export { sessionIdFromKey } from "../snapshot/ids.ts";

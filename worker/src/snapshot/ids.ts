@@ -59,3 +59,11 @@ export function randomSessionId(): string {
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/**
+ * A session id is a prefix of its first cookie key's hash (HMAC, recorder/session-keys.ts): stable, reveals
+ * nothing about the cookie, and lets that key find its session without a stored mapping.
+ */
+export function sessionIdFromKey(keyHash: string): string {
+  return keyHash.slice(0, 32);
+}

@@ -1,5 +1,6 @@
 import { impliedSession, type CaptureRow, type ChunkRow } from "../record/chunk-summary.ts";
 import type { ChunkMessage } from "../record/record-message.ts";
+import { sessionIdFromKey } from "../snapshot/ids.ts";
 import { partitionAt, type Partitions } from "./partitions.ts";
 
 /** A chunk on its way into the index: the queued records and the row that points at their segment. */
@@ -17,21 +18,35 @@ export class ArchiveIndex {
     this.#partitions = partitions;
   }
 
-  /** Session ids already known for any of these cookie key hashes, in any partition (newest wins). */
+  /**
+   * Session ids already known for any of these cookie key hashes, in any partition. A key that named its
+   * session has no session_keys row: the session id is its prefix (session-keys.ts), found in session_log.
+   */
   async sessionsForKeys(keyHashes: readonly string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     if (keyHashes.length === 0) return found;
     const placeholders = keyHashes.map(() => "?").join(",");
+    const prefixes = keyHashes.map(sessionIdFromKey);
     const answers = await Promise.all(
       [...this.#partitions.all].reverse().map((p) =>
         p.db
-          .prepare(`SELECT key_hash, session_id FROM session_keys WHERE key_hash IN (${placeholders})`)
-          .bind(...keyHashes)
-          .all<{ key_hash: string; session_id: string }>(),
+          .prepare(
+            `SELECT key_hash, session_id FROM session_keys WHERE key_hash IN (${placeholders})
+             UNION ALL SELECT NULL, id FROM session_log WHERE id IN (${placeholders})`,
+          )
+          .bind(...keyHashes, ...prefixes)
+          .all<{ key_hash: string | null; session_id: string }>(),
       ),
     );
-    for (const { results } of answers)
-      for (const row of results) if (!found.has(row.key_hash)) found.set(row.key_hash, row.session_id);
+    const rows = answers.flatMap((a) => a.results);
+    // Explicit mappings first: a cookie the origin issued inside a visit belongs to that visit.
+    for (const row of rows)
+      if (row.key_hash !== null && !found.has(row.key_hash)) found.set(row.key_hash, row.session_id);
+    for (const row of rows) {
+      if (row.key_hash !== null) continue;
+      const key = keyHashes[prefixes.indexOf(row.session_id)];
+      if (key !== undefined && !found.has(key)) found.set(key, row.session_id);
+    }
     return found;
   }
 

@@ -1,3 +1,5 @@
+import { searchablePath } from "../record/chunk-summary.ts";
+import { sessionIdFromKey } from "../snapshot/ids.ts";
 import { partitionsBetween } from "./partitions.ts";
 import { RecordReader, type ReadStores } from "./record-reader.ts";
 import type { ExchangeRow, SessionRow } from "../record/rows.ts";
@@ -34,8 +36,9 @@ export class ArchiveReader {
       params.push(filter.sessionId);
     }
     if (filter.keyHash) {
-      where.push("id IN (SELECT session_id FROM session_keys WHERE key_hash = ?)");
-      params.push(filter.keyHash);
+      // The cookie that named its session has no session_keys row: the session id is its key's prefix.
+      where.push("(id IN (SELECT session_id FROM session_keys WHERE key_hash = ?) OR id = ?)");
+      params.push(filter.keyHash, sessionIdFromKey(filter.keyHash));
     }
     if (filter.customerToken) {
       where.push("id IN (SELECT session_id FROM session_customers WHERE customer_token = ?)");
@@ -53,7 +56,8 @@ export class ArchiveReader {
         `(id IN (SELECT session_id FROM record_chunks WHERE instr(urls, ?) > 0 AND started_at BETWEEN ? AND ?)
           OR id IN (SELECT session_id FROM exchange_log WHERE instr(url, ?) > 0 AND started_at BETWEEN ? AND ?))`,
       );
-      params.push(filter.urlContains, filter.from, filter.to, filter.urlContains, filter.from, filter.to);
+      params.push(searchablePath(filter.urlContains), filter.from, filter.to);
+      params.push(filter.urlContains, filter.from, filter.to);
     }
     if (filter.userAgentContains) {
       where.push("instr(lower(user_agent), lower(?)) > 0");
