@@ -13,6 +13,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { segmentMembersIn } from "./lib/segment-members.ts";
 
 const CARD = "4111111111111111";
 const TOKEN = "tok_live_7Qx9ZpL2mN4vR8sT";
@@ -151,8 +152,9 @@ let segmentsRead = false;
 const needles = SECRETS.flatMap((secret) => [secret, encodeURIComponent(secret)]);
 for (const file of files) {
   const bytes = readFileSync(file);
-  // Bodies and index segments are stored gzip-compressed: scan what every gzip member inflates to as well.
-  const inflated = gzipMembersIn(bytes);
+  // Bodies are stored gzip-compressed and index segments as zlib members with a preset dictionary: scan
+  // what every such member inflates to as well.
+  const inflated = [...gzipMembersIn(bytes), ...segmentMembersIn(bytes)];
   if (inflated.some((b) => b.includes("/api/quote?product=home-insurance"))) segmentsRead = true;
   const texts = [
     bytes.toString("latin1"),

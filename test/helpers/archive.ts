@@ -1,8 +1,8 @@
 import { env, listDurableObjectIds, runInDurableObject } from "cloudflare:test";
-import { Gunzip, gunzipSync } from "fflate";
+import { gunzipSync } from "fflate";
 import type { Env } from "../../worker/src/env.ts";
 import type { ChunkRow } from "../../worker/src/record/chunk-summary.ts";
-import { buildSegment } from "../../worker/src/record/segment.ts";
+import { buildSegment, inflateMember } from "../../worker/src/record/segment.ts";
 import { inOrder, readStores, RecordReader } from "../../worker/src/store/record-reader.ts";
 import type { ExchangeRow, SessionRow } from "../../worker/src/record/rows.ts";
 import { blobKey } from "../../worker/src/store/blob-store.ts";
@@ -56,8 +56,8 @@ export async function everythingStored(): Promise<string> {
     const bytes = new Uint8Array(await body.arrayBuffer());
     parts.push(latin1(bytes));
     if (body.customMetadata?.encoding === "gzip") parts.push(latin1(gunzipSync(bytes)));
-    // Segments are many gzip members (one per chunk): inflate every one.
-    if (object.key.startsWith("segments/")) parts.push(...gzipMembers(bytes).map(latin1));
+    // Segments hold one compressed member per chunk, at the offsets their chunk rows name: inflate each.
+    if (object.key.startsWith("segments/")) parts.push(...(await segmentMembers(object.key, bytes)));
     parts.push(JSON.stringify(body.customMetadata ?? {}));
   }
   for (const table of [
@@ -87,11 +87,19 @@ export async function everythingStored(): Promise<string> {
   return parts.join("\n");
 }
 
-/** Every member of a multi-member gzip stream, inflated (fflate's gunzipSync reads only the first). */
-function gzipMembers(bytes: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  const inflater = new Gunzip((chunk) => out.push(chunk));
-  inflater.push(bytes, true);
+/** The inflated text of every chunk the index places in segment `key`. */
+async function segmentMembers(key: string, bytes: Uint8Array): Promise<string[]> {
+  const out: string[] = [];
+  for (const db of [env.DB, env.DB_2025]) {
+    const { results } = await db
+      .prepare("SELECT segment_offset, segment_length FROM record_chunks WHERE segment = ?")
+      .bind(key)
+      .all<{ segment_offset: number; segment_length: number }>();
+    for (const row of results)
+      out.push(
+        inflateMember(key, bytes.subarray(row.segment_offset, row.segment_offset + row.segment_length)),
+      );
+  }
   return out;
 }
 
@@ -117,7 +125,7 @@ export async function tamperRecord(id: string, edit: (row: ExchangeRow) => void)
     const edited = changed.find((r) => r.exchange.id === id);
     if (edited) edit(edited.exchange);
     const { bytes } = buildSegment([{ v: 2, session_id: chunk.session_id, records: changed }]);
-    const key = `segments/tampered/${id}.gz`;
+    const key = `segments/tampered/${id}.z1`;
     await env.BLOBS.put(key, bytes);
     await env.DB.prepare(
       "UPDATE record_chunks SET segment = ?, segment_offset = 0, segment_length = ? WHERE session_id = ? AND first_id = ?",

@@ -1,4 +1,5 @@
 import { gunzipSync } from "node:zlib";
+import { segmentMembersIn } from "../../../scripts/lib/segment-members.ts";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { Needle } from "./secrets.ts";
@@ -31,7 +32,10 @@ function around(bytes: Buffer, offset: number, length: number): string {
     .replace(/[^\x20-\x7e]/g, ".");
 }
 
-/** Every needle in `bytes`, and in its gunzipped content when it is gzip (all members, like zcat). */
+/**
+ * Every needle in `bytes`, in its gunzipped content when it is gzip (all members, like zcat), and in every
+ * index-segment member it holds (zlib with the chunk dictionary).
+ */
 export function scanBytes(where: string, bytes: Buffer, needles: readonly Needle[]): Hit[] {
   const hits: Hit[] = [];
   const look = (label: string, data: Buffer) => {
@@ -57,6 +61,7 @@ export function scanBytes(where: string, bytes: Buffer, needles: readonly Needle
     }
     if (plain) look(`${where} (gunzip)`, plain);
   }
+  for (const [i, member] of segmentMembersIn(bytes).entries()) look(`${where} (segment member ${i})`, member);
   return hits;
 }
 

@@ -92,7 +92,7 @@ export class RecordReader {
       range: { offset: chunk.segment_offset, length: chunk.segment_length },
     });
     if (!object) throw new Error(`segment missing: ${chunk.segment}`);
-    const decoded = readChunk(new Uint8Array(await object.arrayBuffer()));
+    const decoded = readChunk(chunk.segment, new Uint8Array(await object.arrayBuffer()));
     if (!decoded) throw new Error(`segment unreadable: ${chunk.segment}@${chunk.segment_offset}`);
     chunkCache.set(key, decoded.records);
     return decoded.records;
