@@ -229,7 +229,9 @@ const SESSION_REFRESH_MS = 60_000;
 
 function sessionNeedsWrite(sessionId: string, at: number): boolean {
   const written = sessionWritten.get(sessionId);
-  return written === undefined || at - written >= SESSION_REFRESH_MS || at < written;
+  // An earlier exchange that finishes masking after a later one needs no rewrite: the sessions view takes
+  // first_seen from the session's chunks too (migrations/0008).
+  return written === undefined || at - written >= SESSION_REFRESH_MS;
 }
 
 function contentLength(headers: Headers): number | null {
