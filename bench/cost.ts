@@ -64,8 +64,8 @@ export function costModel(facts: StorageFacts): Section {
       "one segment PUT per consumer batch (batchesWritten) and any other object (queue overflow); Class B: one " +
       "HEAD per body PUT (a lower bound). D1 rows written: meta.rows_written summed by the consumer (index " +
       "entries included) plus the shards' learned-form rows. Bytes: every R2 object and the D1 database size. " +
-      "Queue operations: 3 per message per 64 KB (message sizes recovered from the segments) plus a read per " +
-      "retry. Durable Objects: one request per hand-off (the visitor's handedOff counter); duration as " +
+      "Queue operations: a write and a delete per message and a read per delivery, each per 64 KB (counted where " +
+      "B's queue hands batches to C, dead-letter queue included). Durable Objects: one request per hand-off (the visitor's handedOff counter); duration as " +
       "explained in the notes. Consumer: one Workers request per batch, its process's CPU time priced as Workers " +
       "CPU (local CPU, an over-estimate: it includes Miniflare's own work). GB = 10^9 bytes. The visitor Worker's " +
       "added CPU time (proxy.visitor_cpu_ms_per_request minus the pass-through's) and D1 rows read are not priced.",
@@ -90,7 +90,7 @@ export function costModel(facts: StorageFacts): Section {
         .map(([name, usd]) => `${name} $${usd.toFixed(3)} (${((100 * usd) / total).toFixed(0)}%)`)
         .join(", ")} of $${total.toFixed(3)} per million page views.`,
       `Durable Object duration: the shards were active at most ${facts.doActiveSeconds.toFixed(1)} s for ` +
-        `${facts.pageViews} page views (${facts.queueMessages} chunks x RECORD_COALESCE_MS + the shards' process ` +
+        `${facts.pageViews} page views (${facts.chunks} chunks x RECORD_COALESCE_MS + the shards' process ` +
         `CPU time), ${(perPageView(doGbSeconds) * 1000).toFixed(2)} GB-s per 1,000 page views at 128 MB. That is ` +
         "the low-traffic case (no two chunks of a shard overlap); with traffic, chunks overlap and the cost per " +
         `page view falls, bounded by ${facts.recordingShards} shards (RECORDING_SHARDS) always active: ` +

@@ -32,9 +32,11 @@ const SECTIONS = {
 
 export async function machineSection(
   root: string,
-  versions: { wrangler: string; miniflare: string },
+  versions: { workerSource?: string; command?: string; wrangler: string; miniflare: string },
 ): Promise<Section> {
   return {
+    // What the Worker was built from (bench/lib/worker-source.ts), where the run says.
+    ...(versions.workerSource ? { worker_source: versions.workerSource } : {}),
     cores: availableParallelism(),
     memory_gb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     cpu: cpus()[0]?.model ?? "unknown",
@@ -42,7 +44,7 @@ export async function machineSection(
     wrangler: versions.wrangler,
     miniflare: versions.miniflare,
     date: new Date().toISOString(),
-    command: "npm run bench",
+    command: versions.command ?? "npm run bench",
     root_package: JSON.parse(await readFile(join(root, "package.json"), "utf8")).name as string,
   };
 }

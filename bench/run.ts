@@ -4,6 +4,8 @@
  *   node bench/run.ts [proxy] [storage] [replay] [mask] [mask-corpus] [capture]
  *                                          run only these (default: all; cost comes with storage)
  *   BENCH_ROUNDS, BENCH_SECONDS            proxy rounds per phase (3) and seconds per round (10)
+ *   BENCH_SOURCE=head (or a commit)        build and configure the Worker from that commit's tree (extracted)
+ *                                          instead of the working tree; results name the source either way
  */
 import { readFile, rm, mkdir } from "node:fs/promises";
 import { removeStaleRuns } from "./lib/work-dir.ts";
@@ -22,6 +24,7 @@ import { runReplayBench } from "./replay.ts";
 import { machineSection, readResults, writeReport, type Results } from "./report.ts";
 import { runStorageBench } from "./storage.ts";
 import { startTopology } from "./lib/topology.ts";
+import { workerSource } from "./lib/worker-source.ts";
 import { recorderMiniflareOptions } from "../scripts/lib/miniflare-recorder.ts";
 
 /** RECORD_COALESCE_MS as wrangler.toml sets it (the Worker's default, 500 ms, when unset). */
@@ -61,9 +64,12 @@ const options = {
 await removeStaleRuns(workRoot);
 await rm(work, { recursive: true, force: true });
 await mkdir(state, { recursive: true });
-const { scriptPath, bytes } = await buildWorker(root, work);
-log(`worker bundle ${(bytes / 1024).toFixed(0)} KiB`);
-const config = readWorkerConfig(root);
+const source = await workerSource(root, work, process.env["BENCH_SOURCE"] || "worktree");
+// The Worker, its wrangler.toml and migrations come from `source.root` (the checkout, or HEAD extracted).
+const workerRoot = source.root;
+const { scriptPath, bytes } = await buildWorker(workerRoot, work);
+log(`worker bundle ${(bytes / 1024).toFixed(0)} KiB from ${source.label}`);
+const config = readWorkerConfig(workerRoot);
 const shop = await startShop();
 log(`shop at ${shop.url}`);
 
@@ -107,7 +113,7 @@ try {
       start: (kind, name, origin) =>
         startTopology({
           kind,
-          root,
+          root: workerRoot,
           scriptPath,
           origin,
           persistRoot: join(state, name),
@@ -117,7 +123,7 @@ try {
         }),
       shopUrl: shop.url,
       options,
-      settleDelayMs: settleDelayMs(root, config.vars),
+      settleDelayMs: settleDelayMs(workerRoot, config.vars),
       log,
     });
   });
@@ -139,7 +145,7 @@ try {
       sessions: 100,
       concurrency: 20,
       coalesceMs: coalesceMs(config.vars),
-      settleDelayMs: settleDelayMs(root, config.vars),
+      settleDelayMs: settleDelayMs(workerRoot, config.vars),
       recordingShards: Number(config.vars["RECORDING_SHARDS"] ?? "8"),
       log,
     });
@@ -180,6 +186,13 @@ const miniflare = JSON.parse(
   version: string;
 };
 const machine = await machineSection(root, {
+  workerSource: source.label,
+  command: [
+    process.env["BENCH_SOURCE"] ? `BENCH_SOURCE=${process.env["BENCH_SOURCE"]}` : "",
+    wanted.length === 0 ? "npm run bench" : `node bench/run.ts ${wanted.join(" ")}`,
+  ]
+    .filter(Boolean)
+    .join(" "),
   wrangler: await wranglerVersion(root),
   miniflare: miniflare.version,
 });

@@ -1,16 +1,9 @@
 import { gzipSync } from "fflate";
 import { join } from "node:path";
-import {
-  d1Files,
-  d1Size,
-  directoryBytes,
-  durableObjectRows,
-  queueMessages,
-  r2Size,
-} from "./lib/archive-size.ts";
+import { d1Files, d1Size, directoryBytes, durableObjectRows, r2Size } from "./lib/archive-size.ts";
 import { delta, failureCount, readHealth, readPipeline, waitForIndex } from "./lib/health.ts";
 import { ADMIN_TOKEN } from "./lib/miniflare-worker.ts";
-import type { Topology } from "./lib/topology.ts";
+import type { QueueStats, Topology } from "./lib/topology.ts";
 import { Visitor, type Exchange } from "./lib/visitor.ts";
 import { writeWarc } from "./lib/warc.ts";
 import type { Section, Value } from "./report.ts";
@@ -45,6 +38,8 @@ export type StorageFacts = {
   r2Bytes: number;
   d1Bytes: number;
   queueMessages: number;
+  /** Chunk rows in D1: each kept a shard active for about the coalescing window. */
+  chunks: number;
   queueOperations: number;
   /** RPC calls from visitor isolates to shards: Durable Object requests. */
   doRequests: number;
@@ -104,8 +99,19 @@ async function apiSessions(base: string): Promise<{ count: number; pageViews: nu
   return { count: sessions.length, pageViews: sessions.reduce((sum, s) => sum + s.pageViewCount, 0) };
 }
 
-/** Queue operations of one message: a write, a read and a delete per 64 KB (Cloudflare Queues pricing). */
-const opsOf = (bytes: number) => 3 * Math.max(1, Math.ceil(bytes / 65_536));
+/** What the queues carried between two readings of the relay's statistics, all queues summed. */
+function queueDelta(before: QueueStats, after: QueueStats) {
+  const sum = { messages: 0, deliveries: 0, bytes: 0, maxBytes: 0, operations: 0 };
+  for (const [queue, a] of Object.entries(after)) {
+    const b = before[queue] ?? { messages: 0, deliveries: 0, bytes: 0, maxBytes: 0, operations: 0 };
+    sum.messages += a.messages - b.messages;
+    sum.deliveries += a.deliveries - b.deliveries;
+    sum.bytes += a.bytes - b.bytes;
+    sum.operations += a.operations - b.operations;
+    sum.maxBytes = Math.max(sum.maxBytes, a.maxBytes);
+  }
+  return sum;
+}
 
 export async function runStorageBench(deps: {
   /** Starts the split topology (visitor, shards, consumer) persisting under `persistRoot`. */
@@ -132,6 +138,7 @@ export async function runStorageBench(deps: {
     const empty = await d1Size(owner);
     const visitorBefore = (await readHealth(urls.visitor)).isolate;
     const before = await readPipeline(pipelineUrls);
+    const queuesBefore = await topology.queueStats();
     const cpu0 = topology.cpuMs();
     const began = performance.now();
     const exchanges = await runSessions(topology.visitorUrl, deps.sessions, deps.concurrency, thinkMs);
@@ -166,7 +173,7 @@ export async function runStorageBench(deps: {
       },
       r2: await r2Size(owner),
       d1: await d1Size(owner),
-      messages: await queueMessages(owner),
+      queue: queueDelta(queuesBefore, await topology.queueStats()),
       api: await apiSessions(topology.visitorUrl),
     };
   } finally {
@@ -176,7 +183,8 @@ export async function runStorageBench(deps: {
   const files = await d1Files(join(deps.persistRoot, "d1"));
   const doBytes = await directoryBytes(join(deps.persistRoot, "do"));
   const doRows = await durableObjectRows(join(deps.persistRoot, "do"));
-  const { exchanges, shards, consumer, visitor, empty, r2, d1, messages, api, cpu } = measured;
+  const { exchanges, shards, consumer, visitor, empty, r2, d1, queue, api, cpu } = measured;
+  const chunks = d1.rows["record_chunks"] ?? 0;
 
   const bodies = exchanges.flatMap((e) =>
     e.requestBody ? [e.responseBody, e.requestBody] : [e.responseBody],
@@ -194,11 +202,8 @@ export async function runStorageBench(deps: {
   const storedRows = Object.values(d1.rows).reduce((sum, n) => sum + n, 0);
   const perExchange = (n: number) => n / exchanges.length;
   const perPageView = (n: number) => n / pageViews;
-  const queueOperations =
-    messages.messageBytes.reduce((sum, bytes) => sum + opsOf(bytes), 0) + consumer.messagesRetried;
-  const largestMessage = Math.max(0, ...messages.messageBytes);
-  const meanMessage = messages.messageBytes.reduce((a, b) => a + b, 0) / Math.max(1, messages.chunks);
-  const doActiveSeconds = (messages.chunks * deps.coalesceMs + cpu.background) / 1000;
+  const meanMessage = queue.bytes / Math.max(1, queue.messages);
+  const doActiveSeconds = (chunks * deps.coalesceMs + cpu.background) / 1000;
   const segmentBytes = r2.byPrefix["segments"]?.bytes ?? 0;
   const bodyBytes = r2.byPrefix["sha256"]?.bytes ?? 0;
   const otherObjects = Object.entries(r2.byPrefix)
@@ -255,11 +260,13 @@ export async function runStorageBench(deps: {
     d1_rows_stored_per_page_view: round(perPageView(storedRows), 3),
     d1_rows: d1.rows,
     d1_table_bytes: tableBytes,
-    queue_messages: messages.chunks,
+    queue_messages: queue.messages,
+    queue_deliveries: queue.deliveries,
     queue_message_bytes_mean: Math.round(meanMessage),
-    queue_message_bytes_max: largestMessage,
-    queue_operations: queueOperations,
-    chunks_per_page_view: round(perPageView(messages.chunks), 3),
+    queue_message_bytes_max: queue.maxBytes,
+    queue_operations: queue.operations,
+    chunks: chunks,
+    chunks_per_page_view: round(perPageView(chunks), 3),
     do_storage_bytes: doBytes,
     do_rows_stored: doRows,
     b_c_cpu_ms_per_exchange: round(perExchange(cpu.background + cpu.consumer), 3),
@@ -289,7 +296,7 @@ export async function runStorageBench(deps: {
     notes: [
       `R2 holds ${r2.objects} objects: ${r2.byPrefix["sha256"]?.objects ?? 0} distinct bodies ` +
         `(${bodyBytes} bytes) and ${r2.byPrefix["segments"]?.objects ?? 0} record segments (${segmentBytes} bytes, ` +
-        `${messages.chunks} chunks); R2 is ${((100 * r2.bytes) / storedBytes).toFixed(1)}% of stored bytes, D1 ` +
+        `${chunks} chunks); R2 is ${((100 * r2.bytes) / storedBytes).toFixed(1)}% of stored bytes, D1 ` +
         `${((100 * d1.databaseBytes) / storedBytes).toFixed(1)}%.`,
       `D1 grew ${d1Growth} bytes (${empty.databaseBytes} empty after migrations, ${d1.databaseBytes} after): ` +
         `${bytesPerExchange.toFixed(1)} bytes per exchange (${perExchange(d1.databaseBytes).toFixed(1)} counting the ` +
@@ -299,9 +306,10 @@ export async function runStorageBench(deps: {
         `shards' learned forms) for ${pageViews} page views, ${rowsPerPageView.toFixed(2)} per page view; ` +
         `${storedRows} rows are stored (${perPageView(storedRows).toFixed(2)} per page view). Rows written count ` +
         "index entries and upserts of a session's row, rows stored do not.",
-      `Queue: ${messages.chunks} messages (${perPageView(messages.chunks).toFixed(2)} per page view), mean ` +
-        `${Math.round(meanMessage)} bytes, largest ${largestMessage}: ${queueOperations} operations at 3 per ` +
-        "64 KB of message plus one read per retry.",
+      `Queue: ${queue.messages} messages (${perPageView(queue.messages).toFixed(2)} per page view; ${chunks} ` +
+        `chunk rows), ${queue.deliveries} deliveries, mean ${Math.round(meanMessage)} bytes of JSON, largest ` +
+        `${queue.maxBytes}: ${queue.operations} operations (a write and a delete per message, a read per ` +
+        "delivery, each per 64 KB), counted by the relay that hands B's queue batches to C.",
       `warc_gz_dedup_bytes is ${((100 * warc.bytes) / gzipEach).toFixed(0)}% of gzip_each_bytes: ` +
         `${warc.revisits} of ${exchanges.length} responses are revisits.`,
       ...(otherObjects > 0
@@ -343,8 +351,9 @@ export async function runStorageBench(deps: {
     d1RowsWritten,
     r2Bytes: r2.bytes,
     d1Bytes: d1.databaseBytes,
-    queueMessages: messages.chunks,
-    queueOperations,
+    queueMessages: queue.messages,
+    chunks,
+    queueOperations: queue.operations,
     doRequests: visitor.handedOff,
     doActiveSeconds,
     recordingShards: deps.recordingShards,

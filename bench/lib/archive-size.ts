@@ -1,4 +1,3 @@
-import { gunzipSync } from "fflate";
 import type { Miniflare } from "miniflare";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -161,39 +160,4 @@ export async function directoryBytes(dir: string): Promise<number> {
     total += entry.isDirectory() ? await directoryBytes(path) : (await stat(path)).size;
   }
   return total;
-}
-
-export type QueueMessages = {
-  /** Chunk rows in D1: one queue message each (a redelivered message would write no second row). */
-  chunks: number;
-  segments: number;
-  /** JSON bytes of each chunk as queued, recovered from its gzip member in the segment. */
-  messageBytes: number[];
-};
-
-/**
- * The records queue's messages, recovered after the fact: each chunk row points at its gzip member in a
- * segment, and the member is the chunk's JSON (record/segment.ts), the body the shard sent as the message.
- */
-export async function queueMessages(mf: Miniflare): Promise<QueueMessages> {
-  const db = await mf.getD1Database("DB");
-  const bucket = await mf.getR2Bucket("BLOBS");
-  const { results } = await db
-    .prepare("SELECT segment, segment_offset AS offset, segment_length AS length FROM record_chunks")
-    .all<{ segment: string; offset: number; length: number }>();
-  const bySegment = new Map<string, { offset: number; length: number }[]>();
-  for (const row of results) {
-    const list = bySegment.get(row.segment) ?? [];
-    list.push(row);
-    bySegment.set(row.segment, list);
-  }
-  const messageBytes: number[] = [];
-  for (const [key, members] of bySegment) {
-    const object = await bucket.get(key);
-    if (!object) throw new Error(`segment ${key} is missing from R2`);
-    const bytes = new Uint8Array(await object.arrayBuffer());
-    for (const { offset, length } of members)
-      messageBytes.push(gunzipSync(bytes.subarray(offset, offset + length)).byteLength);
-  }
-  return { chunks: results.length, segments: bySegment.size, messageBytes };
 }

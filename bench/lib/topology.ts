@@ -81,6 +81,14 @@ export type TopologyOptions = {
   log?: Log;
 };
 
+/** Per queue, since B started ("relay" delivery): messages, deliveries (retries included), JSON bytes of the
+ *  messages, the largest, and Cloudflare Queues operations (write + delete per message, read per delivery,
+ *  each per 64 KB). */
+export type QueueStats = Record<
+  string,
+  { messages: number; deliveries: number; bytes: number; maxBytes: number; operations: number }
+>;
+
 /** Sends the queue gate passed on to the real queue (messages) and refused while closed (calls), so far. */
 export type QueueGateState = { open: boolean; forwarded: number; refused: number };
 
@@ -105,6 +113,8 @@ export type Topology = {
   storageOwner: Miniflare;
   /** "split" with `queueGate` only: opens or closes the gate in front of the records queue. */
   setQueueOpen: (open: boolean) => Promise<QueueGateState>;
+  /** "split" with "relay" delivery only: what the queues have carried so far (counted by B's relay). */
+  queueStats: () => Promise<QueueStats>;
   close: () => Promise<void>;
 };
 
@@ -155,8 +165,32 @@ const RELAY_HOLD_MS = 10 * 60 * 1000;
 const RELAY_SCRIPT = `
 const HOLD_MS = ${RELAY_HOLD_MS};
 const delay = (seconds) => (seconds === undefined ? undefined : { delaySeconds: seconds });
+// What the queues carried (queueStats()): bodies as JSON text, operations as Cloudflare bills them (a write
+// and a delete per message, a read per delivery, each per 64 KB). Ids seen are kept for the process's life.
+const stats = {};
+const seen = new Set();
+const encoder = new TextEncoder();
+function account(queue, messages) {
+  const s = (stats[queue] ??= { messages: 0, deliveries: 0, bytes: 0, maxBytes: 0, operations: 0 });
+  for (const m of messages) {
+    const size = encoder.encode(JSON.stringify(m.body) ?? "").byteLength;
+    const units = Math.max(1, Math.ceil(size / 65536));
+    s.deliveries++;
+    s.operations += units;
+    if (seen.has(m.id)) continue;
+    seen.add(m.id);
+    s.messages++;
+    s.bytes += size;
+    s.maxBytes = Math.max(s.maxBytes, size);
+    s.operations += 2 * units;
+  }
+}
 export default {
+  fetch() {
+    return Response.json(stats);
+  },
   async queue(batch, env) {
+    account(batch.queue, batch.messages);
     const messages = batch.messages.map((m) => ({
       id: m.id, timestamp: m.timestamp.getTime(), body: m.body, attempts: m.attempts,
     }));
@@ -315,6 +349,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       restartConsumer: unsupported,
       storageOwner: one.mf,
       setQueueOpen: unsupported,
+      queueStats: unsupported,
       close: () => one.mf.dispose(),
     };
   }
@@ -520,6 +555,12 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       consumer = await spawn(consumerOptions);
     },
     storageOwner: background.mf,
+    queueStats: async () => {
+      if (delivery !== "relay")
+        throw new Error("queue statistics come from the relay (queueDelivery: relay)");
+      const relay = await background.mf.getWorker(RELAY_WORKER);
+      return (await (await relay.fetch("http://relay/stats")).json()) as QueueStats;
+    },
     setQueueOpen: async (open) => {
       if (!options.queueGate) throw new Error("the topology was started without queueGate");
       const gate = await background.mf.getWorker(QUEUE_GATE_WORKER);
