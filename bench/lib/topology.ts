@@ -141,7 +141,9 @@ const DEBUG_PORT_PLUGIN = {
  * `visitorShards: "direct"`: the module of a wrapped binding (Miniflare calls its default export with the
  * designated Worker's bindings). NAMESPACE is a Durable Object binding naming B's class, used for ids only:
  * its unique key is B's ("<script>-<class>"), so idFromName() gives B's ids. get() connects to B's debug
- * port per call: a stub cannot outlive the request that made it.
+ * port per stub: a connection cannot outlive the request that opened it, so none is kept between requests
+ * (one TCP connection per hand-off, which production's stub call does not pay). Each method call closes its
+ * connection when it settles: left to the garbage collector, they piled up in B by the thousand under load.
  */
 const DIRECT_SHARDS_SCRIPT = `
 export default function (env) {
@@ -149,7 +151,22 @@ export default function (env) {
     idFromName: (name) => env.NAMESPACE.idFromName(name),
     idFromString: (id) => env.NAMESPACE.idFromString(id),
     newUniqueId: (options) => env.NAMESPACE.newUniqueId(options),
-    get: (id) => env.DEBUG_PORT.connect(env.ADDRESS).getActor(env.SERVICE, env.CLASS_NAME, id.toString()),
+    get: (id) =>
+      new Proxy({}, {
+        get(_, method) {
+          if (typeof method !== "string" || method === "then") return undefined;
+          return async (...args) => {
+            const client = env.DEBUG_PORT.connect(env.ADDRESS);
+            const actor = client.getActor(env.SERVICE, env.CLASS_NAME, id.toString());
+            try {
+              return await actor[method](...args);
+            } finally {
+              actor[Symbol.dispose]?.();
+              client[Symbol.dispose]?.();
+            }
+          };
+        },
+      }),
   };
 }
 `;
