@@ -14,7 +14,7 @@ CREATE TABLE record_chunks (
   exchange_count INTEGER NOT NULL,
   page_view_count INTEGER NOT NULL,
   error_count INTEGER NOT NULL,        -- status >= 400 or a recorder-seen error (origin unreachable, reset)
-  urls TEXT NOT NULL,                  -- path and query of its pages, calls and posts (no assets), one per line
+  urls TEXT NOT NULL,                  -- path and query of its distinct URLs, one per line (search)
   segment TEXT NOT NULL,               -- R2 key of the segment holding the chunk
   segment_offset INTEGER NOT NULL,
   segment_length INTEGER NOT NULL,

@@ -4,8 +4,7 @@ import type { ChunkPosition } from "./segment.ts";
 
 /**
  * The index row of a chunk (migrations/0007 record_chunks): what search and session lists need, nothing
- * per exchange but its URL's path and query (once per chunk; pages, calls and posts, not static assets),
- * which "sessions that visited ..." searches.
+ * per exchange but its URL's path and query (once per chunk), which "sessions that visited ..." searches.
  */
 export type ChunkRow = {
   session_id: string;
@@ -37,11 +36,7 @@ const isError = (r: RecordMessage) => r.exchange.status >= 400 || r.exchange.err
 export function chunkRow(chunk: ChunkMessage, segment: string, position: ChunkPosition): ChunkRow {
   const records = chunk.records;
   const ids = records.map((r) => r.exchange.id).sort();
-  const urls = new Set(
-    records
-      .filter((r) => !STATIC_CLASSES.has(r.exchange.content_class))
-      .map((r) => searchablePath(r.exchange.url)),
-  );
+  const urls = new Set(records.map((r) => searchablePath(r.exchange.url)));
   return {
     session_id: chunk.session_id,
     first_id: ids[0] ?? "",
