@@ -46,6 +46,8 @@ type ProcessCpu = {
 };
 type Round = {
   phase: string;
+  /** Which rotation of the phase: the targets of one cycle ran back to back. */
+  cycle: number;
   target: Target;
   load: LoadResult;
   /** Exchanges the shards finished (recording targets), counted from their process's counters. */
@@ -178,7 +180,7 @@ async function measureAll(deps: {
   const pipelineEnd = new Map<Target, PipelineCounters>();
 
   /** One load round against one target; for recording targets it waits until everything is indexed. */
-  const measure = async (target: Target, durationS: number, phase: Phase): Promise<Round> => {
+  const measure = async (target: Target, durationS: number, phase: Phase, cycle: number): Promise<Round> => {
     const topology = targets[target];
     const recording = target !== "passthrough";
     const urls = recording ? pipelineUrls(topology) : null;
@@ -208,6 +210,7 @@ async function measureAll(deps: {
     const visitorDuringLoad = diff(cpuLoad.visitor, cpu0.visitor);
     return {
       phase: phase.name,
+      cycle,
       target,
       load,
       exchanges: drained && before ? delta(before.shards, drained.counters.shards).exchangesRecorded : 0,
@@ -227,7 +230,7 @@ async function measureAll(deps: {
 
   const saturated: Phase = { name: "saturated", connections: options.connections };
   for (const target of TARGETS) {
-    const r = await measure(target, options.warmupS, saturated);
+    const r = await measure(target, options.warmupS, saturated, -1);
     log(`proxy warm-up ${target}: ${r.load.rps.toFixed(0)} req/s`);
   }
   // What one drain reading costs the polled processes (B + C, or the one process), measured idle.
@@ -250,7 +253,7 @@ async function measureAll(deps: {
       // Rotate which target goes first, so drift on the shared machine falls on all of them.
       const order = TARGETS.map((_, k) => TARGETS[(i + k) % TARGETS.length] ?? "passthrough");
       for (const target of order) {
-        const r = await measure(target, options.durationS, phase);
+        const r = await measure(target, options.durationS, phase, i);
         rounds.push(r);
         const per = (ms: number | null) => (ms === null ? "–" : (ms / r.load.requests).toFixed(3));
         log(
@@ -306,10 +309,36 @@ async function measureAll(deps: {
       ? null
       : (r.cpu.visitor + r.cpu.background + r.cpu.consumer) / r.load.requests,
   );
+  /**
+   * Comparisons with the baseline are paired: the median over cycles of (target's round vs pass-through's round
+   * of the same cycle), which ran back to back. Other people's test runs on these 2 cores come and go over
+   * minutes; a ratio of medians taken from rounds minutes apart would carry that drift into the comparison.
+   */
+  const paired = (phase: string, t: Target, f: (target: Round, baseline: Round) => number | null) => {
+    const values: number[] = [];
+    for (let cycle = 0; cycle < options.rounds; cycle++) {
+      const at = (target: Target) =>
+        rounds.find((r) => r.phase === phase && r.target === target && r.cycle === cycle);
+      const mine = at(t);
+      const baseline = at("passthrough");
+      const value = mine && baseline ? f(mine, baseline) : null;
+      if (value !== null && Number.isFinite(value)) values.push(value);
+    }
+    return median(values);
+  };
+  const visitorOf = (r: Round) => perRequest(r.cpu.visitor, r);
+  const cpuRatio = (t: Target) =>
+    paired("saturated", t, (mine, base) => {
+      const a = visitorOf(mine);
+      const b = visitorOf(base);
+      return a === null || b === null ? null : a / b;
+    });
+  const rpsRatio = (t: Target) => paired("saturated", t, (mine, base) => mine.load.rps / base.load.rps);
   const lat = (t: Target, q: "p50Ms" | "p99Ms") => of(light.name, t, (r) => r.load[q]);
-  const added = (t: Target, q: "p50Ms" | "p99Ms") => lat(t, q) - lat("passthrough", q);
-  const cpuThroughputRatio = passthroughCpu / recorderCpu;
-  const throughputRatio = rps("recorder") / rps("passthrough");
+  const added = (t: Target, q: "p50Ms" | "p99Ms") =>
+    paired(light.name, t, (mine, base) => mine.load[q] - base.load[q]);
+  const cpuThroughputRatio = 1 / cpuRatio("recorder");
+  const throughputRatio = rpsRatio("recorder");
   const busy = (t: Target) => of("saturated", t, (r) => r.visitorUtilisation);
 
   const pipeline = (t: Target) => {
@@ -387,12 +416,14 @@ async function measureAll(deps: {
   };
   const notes: string[] = [
     `Primary throughput figure: CPU of the visitor process per request, ${recorderCpu.toFixed(3)} ms recorder ` +
-      `(V) vs ${passthroughCpu.toFixed(3)} ms pass-through (x${(recorderCpu / passthroughCpu).toFixed(2)}): with ` +
-      `the visitor's core saturated, the recorder serves ${cpuThroughputRatio.toFixed(2)}x pass-through's requests ` +
+      `(V) vs ${passthroughCpu.toFixed(3)} ms pass-through (medians); paired round by round, the recorder's V ` +
+      `used x${cpuRatio("recorder").toFixed(2)} pass-through's CPU per request (visitor_cpu_ratio), so with the ` +
+      `visitor's core saturated it serves ${cpuThroughputRatio.toFixed(2)}x pass-through's requests ` +
       "(cpu_throughput_ratio). CPU time spent is less sensitive to other load on the shared machine than " +
-      "requests per second obtained.",
+      "requests per second obtained. Ratios and added latencies are medians of per-cycle pairs (unpaired, from " +
+      "each target's medians: see unpaired).",
     `Wall clock: recorder ${rps("recorder").toFixed(0)} req/s vs pass-through ${rps("passthrough").toFixed(0)} ` +
-      `(throughput_ratio ${throughputRatio.toFixed(2)}); the visitor's CPU was busy ` +
+      `(throughput_ratio ${throughputRatio.toFixed(2)}, paired); the visitor's CPU was busy ` +
       `${(100 * busy("recorder")).toFixed(0)}% (recorder) and ${(100 * busy("passthrough")).toFixed(0)}% ` +
       "(pass-through) of the load's wall time." +
       (busy("recorder") < 0.9
@@ -407,8 +438,8 @@ async function measureAll(deps: {
       "and files) that C's writes go to. Each drain reads the shards' and the consumer's health endpoints " +
       `(${pollShare("recorder")}); that work lands in B and C and is included.`,
     `All-in-one (npm start): ${allInOneCpu.toFixed(3)} ms of CPU per request in its one process, ` +
-      `x${(allInOneCpu / passthroughCpu).toFixed(2)} pass-through; ${rps("all_in_one").toFixed(0)} req/s ` +
-      `(x${(rps("all_in_one") / rps("passthrough")).toFixed(2)}). Every recording step runs on the visitor's core ` +
+      `x${cpuRatio("all_in_one").toFixed(2)} pass-through (paired); ${rps("all_in_one").toFixed(0)} req/s ` +
+      `(x${rpsRatio("all_in_one").toFixed(2)}). Every recording step runs on the visitor's core ` +
       `there, and so do its drain readings (${pollShare("all_in_one")}).`,
     "Origin: the demo shop's answers to the workload's requests, captured once at start and served byte for byte " +
       "(a fresh Date) by a Node process of their own (bench/lib/static-origin.ts): the shop renders and gzips " +
@@ -429,11 +460,23 @@ async function measureAll(deps: {
   );
   const failures = (p: ReturnType<typeof pipeline>) =>
     p ? failureCount(p.shards) + (p.oneProcess ? 0 : failureCount(p.consumer)) : 0;
-  if (failures(recorderPipeline) > 0 || failures(allInOnePipeline) > 0)
+  for (const t of ["recorder", "all_in_one"] as const) {
+    const p = pipeline(t);
+    if (!p || failures(p) === 0) continue;
+    const stages = new Map<string, number>();
+    for (const counters of p.oneProcess ? [p.shards] : [p.shards, p.consumer])
+      for (const [stage, n] of Object.entries(counters.failures))
+        if (n > 0) stages.set(stage, (stages.get(stage) ?? 0) + n);
+    const lost = p.shards.exchangesRecorded - p.consumer.recordsIndexed;
     notes.push(
-      "The recorder reported failures during the run (see recorder.*.failures): read the health endpoints' " +
-        "counters and recorder_failures.",
+      `${LABEL[t]} counted failures: ${[...stages].map(([stage, n]) => `${stage} ${n}`).join(", ")}; ` +
+        (lost <= 0
+          ? "every exchange the shards queued was indexed. A consumer batch that fails (stage d1) is written " +
+            "again chunk by chunk; in development runs here the cause was the local storage gateway's " +
+            'connection to B ("Network connection lost" on the segment\'s R2 put), a harness effect.'
+          : `${lost} exchange(s) the shards queued were not indexed.`),
     );
+  }
 
   const pipelineFigures = (t: Target): { [key: string]: Value } | null => {
     const p = pipeline(t);
@@ -459,7 +502,8 @@ async function measureAll(deps: {
       "accept-encoding gzip, against three targets in one harness: pass-through (RECORDING=off), the recorder in " +
       "production's split topology (visitor V / shards B / consumer C, three workerd processes) and the recorder " +
       `in one process (npm start). Each phase: ${options.rounds} rounds x ${options.durationS} s per target, ` +
-      "order rotated, medians reported. Throughput (rps keys): closed loop, " +
+      "order rotated (a cycle); each target's figures are medians over its rounds, comparisons with pass-through " +
+      "(ratios, added_*) medians over cycles of the pair measured back to back. Throughput (rps keys): closed loop, " +
       `${options.connections} connections. Latency (p50/p99 keys): ${light.name} (autocannon paces per second), ` +
       "exact per-response times. CPU: utime + stime from /proc/<pid>/stat of each process over the round and, " +
       "for the recorders, until every exchange was indexed (the next round never overlaps); per request served " +
@@ -471,7 +515,7 @@ async function measureAll(deps: {
     throughput_ratio: round(throughputRatio, 3),
     visitor_cpu_ms_per_request: round(recorderCpu, 3),
     passthrough_cpu_ms_per_request: round(passthroughCpu, 3),
-    visitor_cpu_ratio: round(recorderCpu / passthroughCpu, 3),
+    visitor_cpu_ratio: round(cpuRatio("recorder"), 3),
     cpu_throughput_ratio: round(cpuThroughputRatio, 3),
     background_cpu_ms_per_exchange: round(backgroundPerExchange("saturated"), 3),
     background_cpu_ms_per_exchange_light: round(backgroundPerExchange(light.name), 3),
@@ -485,9 +529,9 @@ async function measureAll(deps: {
     visitor_busy_passthrough: round(busy("passthrough"), 2),
     visitor_busy_recorder: round(busy("recorder"), 2),
     all_in_one_rps: round(rps("all_in_one"), 1),
-    all_in_one_throughput_ratio: round(rps("all_in_one") / rps("passthrough"), 3),
+    all_in_one_throughput_ratio: round(rpsRatio("all_in_one"), 3),
     all_in_one_cpu_ms_per_request: round(allInOneCpu, 3),
-    all_in_one_cpu_ratio: round(allInOneCpu / passthroughCpu, 3),
+    all_in_one_cpu_ratio: round(cpuRatio("all_in_one"), 3),
     all_in_one_p50_ms: round(lat("all_in_one", "p50Ms"), 3),
     all_in_one_p99_ms: round(lat("all_in_one", "p99Ms"), 3),
     all_in_one_added_p50_ms: round(added("all_in_one", "p50Ms"), 3),
@@ -509,6 +553,14 @@ async function measureAll(deps: {
       3,
     ),
     light_rate_rps: rate,
+    // The same comparisons from each target's own medians, unpaired, for reference.
+    unpaired: {
+      cpu_throughput_ratio: round(passthroughCpu / recorderCpu, 3),
+      throughput_ratio: round(rps("recorder") / rps("passthrough"), 3),
+      added_p50_ms: round(lat("recorder", "p50Ms") - lat("passthrough", "p50Ms"), 3),
+      added_p99_ms: round(lat("recorder", "p99Ms") - lat("passthrough", "p99Ms"), 3),
+      all_in_one_cpu_ratio: round(allInOneCpu / passthroughCpu, 3),
+    },
     health_poll_cpu_ms: {
       recorder_b_and_c: round(pollCost.get("recorder") ?? 0, 2),
       all_in_one: round(pollCost.get("all_in_one") ?? 0, 2),
@@ -518,6 +570,7 @@ async function measureAll(deps: {
     all_in_one: pipelineFigures("all_in_one"),
     rounds: rounds.map((r) => ({
       phase: r.phase === "saturated" ? "saturated" : "light",
+      cycle: r.cycle + 1,
       target: r.target,
       rps: round(r.load.rps, 1),
       p50_ms: round(r.load.p50Ms, 3),

@@ -60,7 +60,12 @@ export async function writeReport(root: string, sections: Results, machine: Sect
   const measuredAt = typeof machine["date"] === "string" ? machine["date"] : new Date().toISOString();
   const merged: Results = { ...(await readResults(root)), machine };
   for (const [key, section] of Object.entries(sections))
-    merged[key] = { ...section, measured_at: measuredAt };
+    // Each section names the Worker it measured: sections of different runs live side by side in the file.
+    merged[key] = {
+      ...section,
+      measured_at: measuredAt,
+      ...(typeof machine["worker_source"] === "string" ? { worker_source: machine["worker_source"] } : {}),
+    };
   const ordered: Results = {};
   for (const key of orderOf(merged)) ordered[key] = merged[key] ?? {};
   await writeFile(join(root, ...RESULTS), `${JSON.stringify(ordered, null, 2)}\n`);
