@@ -95,3 +95,16 @@ export function chunkOf(record: RecordMessage): ChunkMessage {
 function onePartition(db: D1Database): Partitions {
   return { control: db, all: [{ binding: "DB", db, from: 0 }] };
 }
+
+/** A RECORDER binding that throws as soon as a shard is asked for (missing or misconfigured). */
+export function brokenBinding(): Partial<Env> {
+  return {
+    RECORDER: new Proxy(env.RECORDER, {
+      get() {
+        return () => {
+          throw new Error("binding broken");
+        };
+      },
+    }),
+  };
+}

@@ -20,6 +20,7 @@ import {
   failingR2,
   shardOver,
   unreachableShards,
+  brokenBinding,
 } from "../helpers/faults.ts";
 import { expectLogs, loggedEvents } from "../helpers/logs.ts";
 import { adminGet, indexed, sameBytes } from "../helpers/visit.ts";
@@ -58,6 +59,7 @@ async function consume(batch: MessageBatch<unknown>, overrides: Partial<Env> = {
 describe("fail open: the visitor never notices", () => {
   const cases: Array<[string, Partial<Env>, string]> = [
     ["no recording shard can be reached", unreachableShards(), "handoff"],
+    ["the RECORDER binding throws when asked for a shard", brokenBinding(), "handoff"],
     ["R2 rejects every write the shard makes", shardOver({ BLOBS: failingR2() }), "r2"],
   ];
 

@@ -23,7 +23,8 @@ export type RecorderPort = {
  * branches are cancelled so the tee does not keep buffering them.
  */
 export async function handOff(
-  port: RecorderPort,
+  /** Called inside the try: a binding that throws while giving its shard must not reach the visitor. */
+  port: () => RecorderPort,
   envelope: Envelope,
   requestBody: BodySource,
   responseBody: BodySource,
@@ -33,7 +34,7 @@ export async function handOff(
       readSmall(requestBody, envelope.request.headers, envelope.settings.bodyCapBytes),
       readSmall(responseBody, envelope.response.headers, envelope.settings.bodyCapBytes),
     ]);
-    await port.record(envelope, request, response);
+    await port().record(envelope, request, response);
     counters.handedOff++;
   } catch (error) {
     counters.exchangesNotRecorded++;

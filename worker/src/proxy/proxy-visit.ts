@@ -103,7 +103,7 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
     if (recordThis) {
       ctx.waitUntil(
         handOff(
-          shard(),
+          shard,
           envelope({ status: 502, headers, bodyNote: null }, null, "origin_unreachable"),
           recorderRequestBody,
           { bytes: page, size: page.byteLength, truncated: false, error: null },
@@ -151,7 +151,7 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
           : "type_not_recorded";
     ctx.waitUntil(
       handOff(
-        shard(),
+        shard,
         envelope({ status: origin.status, headers: answered, bodyNote }, ttfbMs, null),
         recorderRequestBody,
         recorderBody,
