@@ -25,6 +25,8 @@ export default defineConfig({
           ADMIN_TOKEN: "test-token",
           // Chunks leave at once (the default gathers a session's records for 500 ms): tests read after every visit.
           RECORD_COALESCE_MS: "0",
+          // Hand-off batches gather for 5 ms (50 by default): each visit waits for its batch to leave.
+          HANDOFF_BATCH_MS: "5",
         },
         // A second index partition for the partitioning tests (test/store/partitions.test.ts).
         d1Databases: { DB_2025: "verbatim-2025" },

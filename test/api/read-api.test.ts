@@ -155,12 +155,14 @@ describe("read API", () => {
     const result = await visit(new Request(`${SITE}/__verbatim/api/health`), {
       VERBATIM_SECRET: "short",
       BODY_CAP_BYTES: "lots",
+      HANDOFF_BATCH_MS: "5000",
     });
     const body = JSON.parse(result.text) as { status: string; configErrors: string[]; recording: boolean };
     expect(body.status).toBe("misconfigured");
     expect(body.recording).toBe(false);
     expect(body.configErrors.join("\n")).toContain("VERBATIM_SECRET");
     expect(body.configErrors.join("\n")).toContain("BODY_CAP_BYTES");
+    expect(body.configErrors.join("\n")).toContain("HANDOFF_BATCH_MS must be a whole number of milliseconds");
     const page = await visit(new Request(`${SITE}/terms`), {
       VERBATIM_SECRET: "short",
       ORIGIN: env.SHOP_ORIGIN,

@@ -1,6 +1,7 @@
 import type { BodySource } from "../../worker/src/capture/pending-exchange.ts";
 import { env } from "cloudflare:test";
 import { pendingOf, type Envelope } from "../../worker/src/capture/envelope.ts";
+import type { RecorderPort } from "../../worker/src/capture/hand-off.ts";
 import { loadConfig } from "../../worker/src/config/config.ts";
 import type { Env } from "../../worker/src/env.ts";
 import { counters } from "../../worker/src/log/health-counters.ts";
@@ -57,13 +58,17 @@ export function shardOver(bindings: {
     forms: new FormStore(bindings.DB ?? env.DB),
     records: bindings.records ?? queueSink,
   };
-  const stub = {
-    record: (envelope: Envelope, requestBody: BodySource, responseBody: BodySource) =>
-      recordExchange(
-        pendingOf(envelope, requestBody, responseBody),
-        { ...loaded.config, ...envelope.settings },
-        stores,
-      ),
+  const record = (envelope: Envelope, requestBody: BodySource, responseBody: BodySource) =>
+    recordExchange(
+      pendingOf(envelope, requestBody, responseBody),
+      { ...loaded.config, ...envelope.settings },
+      stores,
+    );
+  const stub: ShardStub = {
+    record,
+    recordBatch: async (items) => {
+      await Promise.allSettled(items.map((item) => record(item.envelope, item.request, item.response)));
+    },
   };
   return { RECORDER: namespaceOf(stub) };
 }
@@ -73,11 +78,15 @@ export function unreachableShards(): Partial<Env> {
   return {
     RECORDER: namespaceOf({
       record: () => Promise.reject(new Error("Durable Object unavailable")),
+      recordBatch: () => Promise.reject(new Error("Durable Object unavailable")),
     }),
   };
 }
 
-function namespaceOf(stub: object): Env["RECORDER"] {
+/** What a test's stand-in shard answers: the hand-off calls (health's parkedChunks goes to the real one). */
+type ShardStub = Pick<RecorderPort, "record" | "recordBatch">;
+
+function namespaceOf(stub: ShardStub): Env["RECORDER"] {
   return new Proxy(env.RECORDER, {
     get(target, prop) {
       if (prop === "get") return () => stub;

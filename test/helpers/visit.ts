@@ -1,6 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../worker/src/index.ts";
 import type { Env } from "../../worker/src/env.ts";
+import { handOffsWaiting } from "../../worker/src/capture/hand-off.ts";
 import { counters } from "../../worker/src/log/health-counters.ts";
 
 export const SITE = "https://shop.example";
@@ -21,14 +22,17 @@ export async function visit(request: Request, overrides: Partial<Env> = {}): Pro
 }
 
 /**
- * Waits until the records queue's consumer has indexed every record the shards queued. In the test
- * runtime the shards, the consumer and the test share one isolate, so their counters are one object.
+ * Waits until every exchange handed off has reached its shard and the records queue's consumer has indexed
+ * every record the shards queued. In the test runtime the visitor's side, the shards, the consumer and the
+ * test share one isolate, so their counters are one object.
  */
 export async function indexed(timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (counters.recordsQueued > counters.recordsSettled) {
+  while (handOffsWaiting() > 0 || counters.recordsQueued > counters.recordsSettled) {
     if (Date.now() > until)
-      throw new Error(`records queued ${counters.recordsQueued}, settled ${counters.recordsSettled}`);
+      throw new Error(
+        `hand-offs waiting ${handOffsWaiting()}, records queued ${counters.recordsQueued}, settled ${counters.recordsSettled}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

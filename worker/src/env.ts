@@ -10,6 +10,7 @@ export interface Env {
   /** Masked records on their way to the index (consumed in batches; see persist/). */
   RECORDS: Queue<ChunkMessage | OverflowMessage>;
   RECORDING_SHARDS?: string;
+  HANDOFF_BATCH_MS?: string;
   RECORD_COALESCE_MS?: string;
   /** Index partitions: D1 bindings and the UTC day each starts (store/partitions.ts). Default "DB". */
   INDEX_PARTITIONS?: string;

@@ -1,6 +1,7 @@
 import { counters, noteFailure } from "../log/health-counters.ts";
-import { captureBody } from "../snapshot/body-capture.ts";
+import { captureBody, readWithin } from "../snapshot/body-capture.ts";
 import type { Envelope } from "./envelope.ts";
+import { BATCH_LIMITS, HandOffBatcher, type HandedExchange } from "./hand-off-batch.ts";
 import type { BodySource } from "./pending-exchange.ts";
 
 /**
@@ -12,10 +13,29 @@ import type { BodySource } from "./pending-exchange.ts";
 export type RecordingShardObject = Rpc.DurableObjectBranded & RecorderPort;
 
 export type RecorderPort = {
+  /** One exchange whose bodies (or one of them) still stream: too large to read on the visitor's side. */
   record(envelope: Envelope, requestBody: BodySource, responseBody: BodySource): Promise<void>;
+  /** Exchanges read to the end already, gathered by capture/hand-off-batch.ts: one call for many. */
+  recordBatch(items: HandedExchange[]): Promise<void>;
   /** Chunks parked in the shard's storage while the records queue was unavailable (health). */
   parkedChunks(): Promise<number>;
 };
+
+/** Where an exchange goes: its shard's number and port, and how long to gather before handing over. */
+export type HandOffTarget = {
+  shard: number;
+  /** Called inside the try: a binding that throws while giving its shard must not reach the visitor. */
+  port: () => RecorderPort;
+  windowMs: number;
+};
+
+/** This isolate's batches: module scope, so they outlive the request that opened them (see the batcher). */
+const batcher = new HandOffBatcher();
+
+/** Exchanges handed off but not yet sent to a shard (tests wait for none before reading the archive). */
+export function handOffsWaiting(): number {
+  return batcher.waiting;
+}
 
 /**
  * Hands one exchange to its shard. Never throws: the visitor's response has gone already. If the shard
@@ -23,8 +43,7 @@ export type RecorderPort = {
  * branches are cancelled so the tee does not keep buffering them.
  */
 export async function handOff(
-  /** Called inside the try: a binding that throws while giving its shard must not reach the visitor. */
-  port: () => RecorderPort,
+  target: HandOffTarget,
   envelope: Envelope,
   requestBody: BodySource,
   responseBody: BodySource,
@@ -34,8 +53,18 @@ export async function handOff(
       readSmall(requestBody, envelope.request.headers, envelope.settings.bodyCapBytes),
       readSmall(responseBody, envelope.response.headers, envelope.settings.bodyCapBytes),
     ]);
-    await port().record(envelope, request, response);
-    counters.handedOff++;
+    if (request instanceof ReadableStream || response instanceof ReadableStream) {
+      counters.handOffCalls++;
+      await target.port().record(envelope, request, response);
+      counters.handedOff++;
+      return;
+    }
+    await batcher.add(
+      target.shard,
+      { envelope, request, response },
+      (items) => sendBatch(target.port, items),
+      { ...BATCH_LIMITS, windowMs: target.windowMs },
+    );
   } catch (error) {
     counters.exchangesNotRecorded++;
     await Promise.all([cancel(requestBody), cancel(responseBody)]);
@@ -44,14 +73,28 @@ export async function handOff(
   }
 }
 
-/** Bodies up to this declared length are read here and handed over as bytes. */
+/** One call for a gathered batch; a failure loses the batch's exchanges to the archive, each one counted. */
+async function sendBatch(port: () => RecorderPort, items: HandedExchange[]): Promise<void> {
+  try {
+    counters.handOffCalls++;
+    await port().recordBatch(items);
+    counters.handedOff += items.length;
+  } catch (error) {
+    counters.exchangesNotRecorded += items.length;
+    for (const item of items) await noteFailure("handoff", error, item.envelope.id, null);
+  }
+}
+
+/** Bodies up to this length are read here and handed over as bytes. */
 export const INLINE_BODY_MAX = 1024 * 1024;
 
 /**
- * A small body of declared length is read to the end at once (natively, one copy) and handed over as bytes:
- * the tee branch is drained as fast as the visitor's branch, so a busy shard cannot hold the visitor back
- * through the tee's backpressure, and one RPC message is cheaper here than a stream pumped chunk by chunk.
- * Larger bodies, and bodies of unknown length, stream to the shard (the visitor's memory stays bounded).
+ * A small body is read to the end at once and handed over as bytes: the tee branch is drained as fast as the
+ * visitor's branch, so a busy shard cannot hold the visitor back through the tee's backpressure, and one RPC
+ * message costs this isolate far less than a stream pumped across chunk by chunk (most pages are compressed
+ * on the fly and so have no declared length). A declared length within the limit is read natively in one go;
+ * an undeclared one is read up to the limit, and past it the bytes read so far and the rest stream to the
+ * shard (the visitor's memory stays bounded).
  */
 async function readSmall(
   body: BodySource,
@@ -61,7 +104,9 @@ async function readSmall(
   if (!(body instanceof ReadableStream)) return body;
   const declared = headers.find(([name]) => name === "content-length")?.[1];
   const length = declared !== undefined && /^\d{1,10}$/.test(declared) ? Number(declared) : null;
-  if (length === null || length > INLINE_BODY_MAX || length > cap) return body;
+  const limit = Math.min(INLINE_BODY_MAX, cap);
+  if (length === null) return readWithin(body, limit);
+  if (length > limit) return body;
   return captureBody(body, cap, length);
 }
 

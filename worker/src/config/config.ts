@@ -33,6 +33,11 @@ export type Config = {
    * exchanges/s (the platform's soft limit per object): size it to peak traffic (docs/architecture.md).
    */
   recordingShards: number;
+  /**
+   * How long the visitor's isolate gathers exchanges bound for one shard before handing them over in one
+   * call (capture/hand-off-batch.ts). Recording waits that much longer; the visitor waits for none of it.
+   */
+  handOffBatchMs: number;
 };
 
 /**
@@ -171,6 +176,15 @@ export function parseConfig(env: Env): ConfigResult {
     errors.push(`RECORDING_SHARDS must be a whole number from 1 to 1024, got "${env.RECORDING_SHARDS}"`);
   }
 
+  const batchRaw = (env.HANDOFF_BATCH_MS ?? "50").trim();
+  const handOffBatchMs = Number(batchRaw);
+  const batchOk = /^\d{1,4}$/.test(batchRaw) && handOffBatchMs <= 1000;
+  if (!batchOk) {
+    errors.push(
+      `HANDOFF_BATCH_MS must be a whole number of milliseconds from 0 to 1000, got "${env.HANDOFF_BATCH_MS}"`,
+    );
+  }
+
   const extraContentTypes = list(env.EXTRA_CONTENT_TYPES).map((type) => type.toLowerCase());
   for (const type of extraContentTypes) {
     if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+*-]+$/.test(type)) {
@@ -193,6 +207,7 @@ export function parseConfig(env: Env): ConfigResult {
     replayHost,
     recordingShards:
       /^\d{1,4}$/.test(shardsRaw) && recordingShards >= 1 && recordingShards <= 1024 ? recordingShards : 8,
+    handOffBatchMs: batchOk ? handOffBatchMs : 50,
   };
   if (errors.length === 0) return { ok: true, config };
   const originBroken = errors.some((e) => e.startsWith("ORIGIN"));

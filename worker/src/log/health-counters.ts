@@ -25,6 +25,8 @@ export const counters = {
   d1RowsWritten: 0,
   /** Visitor side: exchanges handed to a recording shard, and hand-offs that failed (the visitor saw nothing). */
   handedOff: 0,
+  /** Calls to shards that carried them: a batch of hand-offs is one call (capture/hand-off-batch.ts). */
+  handOffCalls: 0,
   /** Shard side: masked records sent to the records queue, parked in the shard's outbox, lost. */
   recordsQueued: 0,
   recordsParked: 0,

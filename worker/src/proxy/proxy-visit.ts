@@ -1,7 +1,7 @@
 import type { Config } from "../config/config.ts";
 import { log } from "../log/log.ts";
 import { envelopeOf, type Envelope } from "../capture/envelope.ts";
-import { handOff, type RecorderPort } from "../capture/hand-off.ts";
+import { handOff, type HandOffTarget, type RecorderPort } from "../capture/hand-off.ts";
 import { shardOf } from "../capture/shard-key.ts";
 import { isRecordedType, mediaType } from "../snapshot/content-class.ts";
 import { parseCookieHeader } from "../snapshot/cookies.ts";
@@ -86,10 +86,15 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
       newRecorderCookie: newCookie,
       error,
     });
-  const shard = () =>
-    deps.recorder(
-      shardOf(request.headers.get("cookie"), newCookie, config.sessionCookies, config.recordingShards),
+  const target = (): HandOffTarget => {
+    const shard = shardOf(
+      request.headers.get("cookie"),
+      newCookie,
+      config.sessionCookies,
+      config.recordingShards,
     );
+    return { shard, port: () => deps.recorder(shard), windowMs: config.handOffBatchMs };
+  };
 
   let origin: Response;
   try {
@@ -103,7 +108,7 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
     if (recordThis) {
       ctx.waitUntil(
         handOff(
-          shard,
+          target(),
           envelope({ status: 502, headers, bodyNote: null }, null, "origin_unreachable"),
           recorderRequestBody,
           { bytes: page, size: page.byteLength, truncated: false, error: null },
@@ -151,7 +156,7 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
           : "type_not_recorded";
     ctx.waitUntil(
       handOff(
-        shard,
+        target(),
         envelope({ status: origin.status, headers: answered, bodyNote }, ttfbMs, null),
         recorderRequestBody,
         recorderBody,

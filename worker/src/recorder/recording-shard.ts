@@ -2,6 +2,7 @@ import type { BodySource } from "../capture/pending-exchange.ts";
 import { DurableObject } from "cloudflare:workers";
 import { pendingOf, type Envelope } from "../capture/envelope.ts";
 import type { RecorderPort } from "../capture/hand-off.ts";
+import type { HandedExchange } from "../capture/hand-off-batch.ts";
 import { loadConfig } from "../config/config.ts";
 import type { Env } from "../env.ts";
 import { counters, noteFailure } from "../log/health-counters.ts";
@@ -39,6 +40,12 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
       forms: new FormStore(env.DB),
       records: new RecordChunker(this.#outbox, coalesceMs(env)),
     };
+  }
+
+  /** A batch gathered on the visitor's side (capture/hand-off-batch.ts): each exchange recorded as alone. */
+  async recordBatch(items: HandedExchange[]): Promise<void> {
+    // recordExchange notes its own failures; one exchange failing must not fail (and so recount) the others.
+    await Promise.allSettled(items.map((item) => this.record(item.envelope, item.request, item.response)));
   }
 
   async record(envelope: Envelope, requestBody: BodySource, responseBody: BodySource): Promise<void> {

@@ -51,6 +51,55 @@ export async function captureBody(
   return { bytes: concat(chunks, kept), size, truncated: size > cap, error };
 }
 
+/**
+ * Reads a body of unknown length as far as `limit` bytes. A body that ends within them comes back whole
+ * (as captureBody's result); a longer one comes back as a stream that yields the bytes read so far and then
+ * the rest, so the caller can hand it on without having held more than `limit` bytes.
+ */
+export async function readWithin(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+): Promise<CapturedBody | ReadableStream<Uint8Array>> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+      if (size > limit) return continued(chunks, reader);
+    }
+  } catch (cause) {
+    reader.releaseLock();
+    return { bytes: concat(chunks, size), size, truncated: false, error: errorName(cause) };
+  }
+  reader.releaseLock();
+  return { bytes: concat(chunks, size), size, truncated: false, error: null };
+}
+
+/** The chunks already read, then whatever the reader still holds; cancelling it cancels the source. */
+function continued(
+  chunks: Uint8Array[],
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      chunks.length = 0;
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
 export function concat(chunks: readonly Uint8Array[], total?: number): Uint8Array {
   const length = total ?? chunks.reduce((sum, c) => sum + c.byteLength, 0);
   if (chunks.length === 1 && chunks[0]?.byteLength === length) return chunks[0];
