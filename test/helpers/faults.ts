@@ -66,7 +66,8 @@ export function shardOver(bindings: {
     );
   const stub: ShardStub = {
     record,
-    recordBatch: async (items) => {
+    // Every shard is this one stand-in: nothing to pass on.
+    recordBatch: async (_shard, items) => {
       await Promise.allSettled(items.map((item) => record(item.envelope, item.request, item.response)));
     },
   };

@@ -5,7 +5,9 @@ import {
   type BatchLimits,
   type HandedExchange,
 } from "../../worker/src/capture/hand-off-batch.ts";
+import { shardOf } from "../../worker/src/capture/shard-key.ts";
 import type { Env } from "../../worker/src/env.ts";
+import { RECORDER_COOKIE } from "../../worker/src/snapshot/cookies.ts";
 import worker from "../../worker/src/index.ts";
 import { counters } from "../../worker/src/log/health-counters.ts";
 import { exchanges, sessions } from "../helpers/archive.ts";
@@ -14,7 +16,8 @@ import { unreachableShards } from "../helpers/faults.ts";
 import { expectLogs } from "../helpers/logs.ts";
 import { asIncoming, indexed, SITE } from "../helpers/visit.ts";
 
-const item = (id: string, bytes = 0): HandedExchange => ({
+const item = (shard: number, id: string, bytes = 0): HandedExchange => ({
+  shard,
   envelope: { id } as HandedExchange["envelope"],
   request: null,
   response: bytes ? { bytes: new Uint8Array(bytes), size: bytes, truncated: false, error: null } : null,
@@ -33,7 +36,7 @@ describe("hand-off batches: what goes in one call", () => {
   const cases: Array<[string, Array<[shard: number, id: string, bytes?: number]>, string[][]]> = [
     ["one exchange goes alone when the window closes", [[0, "a"]], [["a"]]],
     [
-      "exchanges for one shard within the window go together",
+      "exchanges within the window go together",
       [
         [1, "a"],
         [1, "b"],
@@ -41,19 +44,19 @@ describe("hand-off batches: what goes in one call", () => {
       [["a", "b"]],
     ],
     [
-      "each shard gets its own call",
+      "exchanges of different shards go in the same call",
       [
         [1, "a"],
         [2, "b"],
         [1, "c"],
       ],
-      [["b"], ["a", "c"]],
+      [["a", "b", "c"]],
     ],
     [
       "a full batch goes at once and the next one starts",
       [
         [0, "a"],
-        [0, "b"],
+        [3, "b"],
         [0, "c"],
         [0, "d"],
       ],
@@ -63,7 +66,7 @@ describe("hand-off batches: what goes in one call", () => {
       "a batch past its byte limit goes at once",
       [
         [0, "a", 600],
-        [0, "b", 600],
+        [5, "b", 600],
         [0, "c"],
       ],
       [["a", "b"], ["c"]],
@@ -76,7 +79,7 @@ describe("hand-off batches: what goes in one call", () => {
       calls.push(items.map((i) => i.envelope.id)),
       Promise.resolve()
     );
-    const settled = adds.map(([shard, id, bytes]) => batcher.add(shard, item(id, bytes), send, limits));
+    const settled = adds.map(([shard, id, bytes]) => batcher.add(item(shard, id, bytes), send, limits));
     expect(batcher.waiting).toBe(adds.length);
     await Promise.all(settled);
     expect(calls.sort((x, y) => x.length - y.length || x.join().localeCompare(y.join()))).toEqual(
@@ -92,8 +95,8 @@ describe("hand-off batches: what goes in one call", () => {
       await sleep(5);
       sent = true;
     };
-    const opener = batcher.add(0, item("a"), send, { ...limits, windowMs: 30 });
-    await batcher.add(0, item("b"), send, { ...limits, windowMs: 30 });
+    const opener = batcher.add(item(0, "a"), send, { ...limits, windowMs: 30 });
+    await batcher.add(item(1, "b"), send, { ...limits, windowMs: 30 });
     expect(sent).toBe(false);
     expect(batcher.waiting).toBe(2);
     await opener;
@@ -103,8 +106,15 @@ describe("hand-off batches: what goes in one call", () => {
 });
 
 describe("hand-off batches through the Worker", () => {
-  it("records concurrent visitors' exchanges under their own sessions in fewer calls than exchanges", async () => {
+  it("records concurrent visitors' exchanges under their own sessions, across shards, in fewer calls than exchanges", async () => {
     const customers = ["ann", "ben", "cat", "dan"].map((name) => new Customer(name));
+    // Session cookies chosen so the customers' sessions belong to different shards: the batch's call goes to
+    // one of them, which passes the others on.
+    for (const c of customers) c.jar.set(RECORDER_COOKIE, `batch-test-${c.name}`);
+    const shards = customers.map((c) =>
+      shardOf(`${RECORDER_COOKIE}=${c.jar.get(RECORDER_COOKIE)}`, null, [], 8),
+    );
+    expect(new Set(shards).size).toBeGreaterThan(2);
     const known = await idsNow();
     const sessionsBefore = (await sessions()).length;
     await Promise.all(customers.map((c) => c.request("/")));

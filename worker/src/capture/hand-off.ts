@@ -15,8 +15,11 @@ export type RecordingShardObject = Rpc.DurableObjectBranded & RecorderPort;
 export type RecorderPort = {
   /** One exchange whose bodies (or one of them) still stream: too large to read on the visitor's side. */
   record(envelope: Envelope, requestBody: BodySource, responseBody: BodySource): Promise<void>;
-  /** Exchanges read to the end already, gathered by capture/hand-off-batch.ts: one call for many. */
-  recordBatch(items: HandedExchange[]): Promise<void>;
+  /**
+   * Exchanges read to the end already, gathered by capture/hand-off-batch.ts: one call for many. `shard` is
+   * the number of the shard called; it records its own exchanges and passes the others on to theirs.
+   */
+  recordBatch(shard: number, items: HandedExchange[]): Promise<void>;
   /** Chunks parked in the shard's storage while the records queue was unavailable (health). */
   parkedChunks(): Promise<number>;
 };
@@ -60,9 +63,8 @@ export async function handOff(
       return;
     }
     await batcher.add(
-      target.shard,
-      { envelope, request, response },
-      (items) => sendBatch(target.port, items),
+      { shard: target.shard, envelope, request, response },
+      (items) => sendBatch(target, items),
       { ...BATCH_LIMITS, windowMs: target.windowMs },
     );
   } catch (error) {
@@ -74,10 +76,10 @@ export async function handOff(
 }
 
 /** One call for a gathered batch; a failure loses the batch's exchanges to the archive, each one counted. */
-async function sendBatch(port: () => RecorderPort, items: HandedExchange[]): Promise<void> {
+async function sendBatch(entry: HandOffTarget, items: HandedExchange[]): Promise<void> {
   try {
     counters.handOffCalls++;
-    await port().recordBatch(items);
+    await entry.port().recordBatch(entry.shard, items);
     counters.handedOff += items.length;
   } catch (error) {
     counters.exchangesNotRecorded += items.length;

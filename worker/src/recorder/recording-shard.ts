@@ -3,6 +3,7 @@ import { DurableObject } from "cloudflare:workers";
 import { pendingOf, type Envelope } from "../capture/envelope.ts";
 import type { RecorderPort } from "../capture/hand-off.ts";
 import type { HandedExchange } from "../capture/hand-off-batch.ts";
+import { shardName } from "../capture/shard-key.ts";
 import { loadConfig } from "../config/config.ts";
 import type { Env } from "../env.ts";
 import { counters, noteFailure } from "../log/health-counters.ts";
@@ -42,10 +43,37 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
     };
   }
 
-  /** A batch gathered on the visitor's side (capture/hand-off-batch.ts): each exchange recorded as alone. */
-  async recordBatch(items: HandedExchange[]): Promise<void> {
+  /**
+   * A batch gathered on the visitor's side (capture/hand-off-batch.ts), sent to this shard, number `shard`.
+   * Its own exchanges are recorded here, each as if alone; the others go on to their own shards in one call
+   * each, so a session's exchanges still meet in one shard (and one chunk) while the visitor's isolate made
+   * one call for all of them.
+   */
+  async recordBatch(shard: number, items: HandedExchange[]): Promise<void> {
+    const groups = Map.groupBy(items, (item) => item.shard);
+    await Promise.all(
+      [...groups].map(([target, group]) =>
+        target === shard ? this.#recordAll(group) : this.#passOn(target, group),
+      ),
+    );
+  }
+
+  async #recordAll(items: HandedExchange[]): Promise<void> {
     // recordExchange notes its own failures; one exchange failing must not fail (and so recount) the others.
     await Promise.allSettled(items.map((item) => this.record(item.envelope, item.request, item.response)));
+  }
+
+  /** The exchanges of another shard's sessions; if it cannot be reached they are lost, each one counted. */
+  async #passOn(shard: number, items: HandedExchange[]): Promise<void> {
+    try {
+      await this.env.RECORDER.get(this.env.RECORDER.idFromName(shardName(shard))).recordBatch(shard, items);
+    } catch (error) {
+      counters.exchangesNotRecorded += items.length;
+      for (const item of items)
+        await noteFailure("handoff", error, item.envelope.id, (at, stage, kind, id) =>
+          this.#stores.index.recordFailure(at, stage, kind, id),
+        );
+    }
   }
 
   async record(envelope: Envelope, requestBody: BodySource, responseBody: BodySource): Promise<void> {
