@@ -55,57 +55,8 @@ export async function captureBody(
  * Reads a body of unknown length as far as `limit` bytes. A body that ends within them comes back whole
  * (as captureBody's result); a longer one comes back as a stream that yields the bytes read so far and then
  * the rest, so the caller can hand it on without having held more than `limit` bytes.
- *
- * The runtime's own body streams are read with a BYOB reader's readAtLeast: one native call fills a buffer
- * or ends the body. Read chunk by chunk instead, this was the visitor isolate's largest recorder cost in the
- * benchmark's CPU profile (8.7% of its JavaScript time). Streams made in JavaScript take the chunk loop.
  */
 export async function readWithin(
-  stream: ReadableStream<Uint8Array>,
-  limit: number,
-): Promise<CapturedBody | ReadableStream<Uint8Array>> {
-  let reader: ReadableStreamBYOBReader;
-  try {
-    reader = stream.getReader({ mode: "byob" });
-  } catch {
-    return readWithinByChunks(stream, limit);
-  }
-  // Each read fills a buffer of its own, so a read that fails loses only its own bytes; one byte over the
-  // limit tells a body of exactly `limit` bytes from a longer one.
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let next = Math.min(FIRST_READ_BYTES, limit + 1);
-  try {
-    for (;;) {
-      const { done, value } = await reader.readAtLeast(next, new Uint8Array(next));
-      if (value && value.byteLength > 0) {
-        chunks.push(value);
-        size += value.byteLength;
-      }
-      if (done) break;
-      if (size > limit) {
-        reader.releaseLock();
-        return continued(chunks, stream.getReader());
-      }
-      next = Math.min(next * 4, limit + 1 - size);
-    }
-  } catch (cause) {
-    reader.releaseLock();
-    return { bytes: exactCopy(chunks, size), size, truncated: false, error: errorName(cause) };
-  }
-  reader.releaseLock();
-  return { bytes: exactCopy(chunks, size), size, truncated: false, error: null };
-}
-
-/** The bytes in a buffer of their own size: a view would carry its whole read buffer into the hand-off. */
-function exactCopy(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  return chunks.length === 1 && chunks[0] ? chunks[0].slice() : concat(chunks, size);
-}
-
-/** Most pages and API answers fit in one read of this size; each further read asks for four times more. */
-const FIRST_READ_BYTES = 32 * 1024;
-
-async function readWithinByChunks(
   stream: ReadableStream<Uint8Array>,
   limit: number,
 ): Promise<CapturedBody | ReadableStream<Uint8Array>> {
