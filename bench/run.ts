@@ -6,6 +6,8 @@
  *   BENCH_ROUNDS, BENCH_SECONDS            proxy rounds per phase (4) and seconds per round (6)
  *   BENCH_SOURCE=head (or a commit)        build and configure the Worker from that commit's tree (extracted)
  *                                          instead of the working tree; results name the source either way
+ *   BENCH_INSPECT=9229                     opens the recorder visitor process's V8 inspector on that port, for
+ *                                          bench/profile-visitor.ts (where its CPU goes under load)
  */
 import { readFile, rm, mkdir } from "node:fs/promises";
 import { removeStaleRuns } from "./lib/work-dir.ts";

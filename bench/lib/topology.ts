@@ -512,6 +512,8 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     options.visitorShards === "direct"
       ? {
           ...shared,
+          // BENCH_INSPECT=<port>: V's V8 inspector, for bench/profile-visitor.ts (a CPU profile under load).
+          ...(process.env["BENCH_INSPECT"] ? { inspectorPort: Number(process.env["BENCH_INSPECT"]) } : {}),
           ...registry,
           workers: [
             {

@@ -1,7 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../worker/src/index.ts";
 import type { Env } from "../../worker/src/env.ts";
-import { handOffsWaiting } from "../../worker/src/capture/hand-off.ts";
 import { counters } from "../../worker/src/log/health-counters.ts";
 
 export const SITE = "https://shop.example";
@@ -28,10 +27,10 @@ export async function visit(request: Request, overrides: Partial<Env> = {}): Pro
  */
 export async function indexed(timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (handOffsWaiting() > 0 || counters.recordsQueued > counters.recordsSettled) {
+  while (counters.handOffsWaiting > 0 || counters.recordsQueued > counters.recordsSettled) {
     if (Date.now() > until)
       throw new Error(
-        `hand-offs waiting ${handOffsWaiting()}, records queued ${counters.recordsQueued}, settled ${counters.recordsSettled}`,
+        `hand-offs waiting ${counters.handOffsWaiting}, records queued ${counters.recordsQueued}, settled ${counters.recordsSettled}`,
       );
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

@@ -59,9 +59,21 @@ export async function allExchanges(recorder: Recorder, seen?: ApiDump[]): Promis
   return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id));
 }
 
+type Pipeline = { handOffsWaiting: number; recordsQueued: number; recordsSettled: number };
+
 /**
- * Waits until the recorder has written what the browser sent: it stores in the background (waitUntil), so
- * the count is read until it stops growing (and reaches `atLeast`) or 30 s pass.
+ * Whether the recorder's pipeline is empty: nothing gathering in the visitor side's hand-off batch and every
+ * record the shards queued indexed. One Miniflare process runs it all, so one isolate's counters say it.
+ */
+async function drained(recorder: Recorder): Promise<boolean> {
+  const { isolate } = await getJson<{ isolate: Pipeline }>(recorder, "/__verbatim/api/health");
+  return isolate.handOffsWaiting === 0 && isolate.recordsQueued <= isolate.recordsSettled;
+}
+
+/**
+ * Waits until the recorder has written what the browser sent: it stores in the background (waitUntil, a
+ * hand-off window, chunking and the queue's batches), so the pipeline is read until it is empty and the
+ * count has stopped growing (and reaches `atLeast`), or 30 s pass.
  */
 export async function settledExchanges(recorder: Recorder, atLeast: number): Promise<ArchivedExchange[]> {
   const deadline = Date.now() + 30_000;
@@ -69,7 +81,7 @@ export async function settledExchanges(recorder: Recorder, atLeast: number): Pro
   let stable = 0;
   for (;;) {
     const exchanges = await allExchanges(recorder);
-    stable = exchanges.length === last ? stable + 1 : 0;
+    stable = exchanges.length === last && (await drained(recorder)) ? stable + 1 : 0;
     last = exchanges.length;
     if ((stable >= 3 && exchanges.length >= atLeast) || Date.now() > deadline) return exchanges;
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -43,6 +43,12 @@ export class HandOffBatcher {
   #open: Batch | null = null;
   /** Exchanges added whose call has not yet returned (tests wait for 0 before they look at the archive). */
   #waiting = 0;
+  readonly #onWaiting: (waiting: number) => void;
+
+  /** `onWaiting` hears every change of the number of exchanges waiting (health shows it). */
+  constructor(onWaiting: (waiting: number) => void = () => undefined) {
+    this.#onWaiting = onWaiting;
+  }
 
   get waiting(): number {
     return this.#waiting;
@@ -53,7 +59,7 @@ export class HandOffBatcher {
    * has been sent for the request that opened it or filled it, and at once for the others.
    */
   add(item: HandedExchange, send: SendBatch, limits: BatchLimits): Promise<void> {
-    this.#waiting++;
+    this.#onWaiting(++this.#waiting);
     const open = this.#open;
     const batch = open ?? { items: [], bytes: 0, sent: false };
     batch.items.push(item);
@@ -75,6 +81,7 @@ export class HandOffBatcher {
       await send(batch.items);
     } finally {
       this.#waiting -= batch.items.length;
+      this.#onWaiting(this.#waiting);
     }
   }
 }

@@ -4,14 +4,14 @@ import type { Envelope } from "./envelope.ts";
 import { BATCH_LIMITS, HandOffBatcher, type HandedExchange } from "./hand-off-batch.ts";
 import type { BodySource } from "./pending-exchange.ts";
 
-/**
- * A recording shard as the visitor's isolate sees it: one RPC that takes the exchange's bytes in memory.
- * The shard runs in its own isolate, usually on another machine: masking, hashing, compression and every
- * storage call happen there, not on the visitor's thread.
- */
 /** The RECORDER binding's object type (Env): the port, as a Durable Object class. */
 export type RecordingShardObject = Rpc.DurableObjectBranded & RecorderPort;
 
+/**
+ * A recording shard as the visitor's isolate sees it: calls that take exchanges' bytes in memory. The shard
+ * runs in its own isolate, usually on another machine: masking, hashing, compression and every storage call
+ * happen there, not on the visitor's thread.
+ */
 export type RecorderPort = {
   /** One exchange whose bodies (or one of them) still stream: too large to read on the visitor's side. */
   record(envelope: Envelope, requestBody: BodySource, responseBody: BodySource): Promise<void>;
@@ -33,12 +33,9 @@ export type HandOffTarget = {
 };
 
 /** This isolate's batches: module scope, so they outlive the request that opened them (see the batcher). */
-const batcher = new HandOffBatcher();
-
-/** Exchanges handed off but not yet sent to a shard (tests wait for none before reading the archive). */
-export function handOffsWaiting(): number {
-  return batcher.waiting;
-}
+const batcher = new HandOffBatcher((waiting) => {
+  counters.handOffsWaiting = waiting;
+});
 
 /**
  * Hands one exchange to its shard. Never throws: the visitor's response has gone already. If the shard

@@ -34,8 +34,8 @@ export type Config = {
    */
   recordingShards: number;
   /**
-   * How long the visitor's isolate gathers exchanges bound for one shard before handing them over in one
-   * call (capture/hand-off-batch.ts). Recording waits that much longer; the visitor waits for none of it.
+   * How long the visitor's isolate gathers exchanges before handing them over in one call
+   * (capture/hand-off-batch.ts). Recording waits that much longer; the visitor waits for none of it.
    */
   handOffBatchMs: number;
 };

@@ -27,6 +27,8 @@ export const counters = {
   handedOff: 0,
   /** Calls to shards that carried them: a batch of hand-offs is one call (capture/hand-off-batch.ts). */
   handOffCalls: 0,
+  /** Exchanges gathered in this isolate's open hand-off batch or its call in flight (a gauge, not a count). */
+  handOffsWaiting: 0,
   /** Shard side: masked records sent to the records queue, parked in the shard's outbox, lost. */
   recordsQueued: 0,
   recordsParked: 0,
