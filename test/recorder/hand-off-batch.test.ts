@@ -192,3 +192,50 @@ describe("hand-off batches through the Worker", () => {
     expect(await exchanges()).toHaveLength(before.rows);
   });
 });
+
+describe("hand-off batches: one visit's exchanges in one batch", () => {
+  it("records a sign-in and the pages it leads to under one session when they share a batch", async () => {
+    const known = await idsNow();
+    const failures = { ...counters.failures };
+    const formsUnseen = counters.formsUnseen;
+    const e = { ...env, HANDOFF_BATCH_MS: "300" } as Env;
+    const contexts: ExecutionContext[] = [];
+    const jar = new Map<string, string>();
+    const send = async (path: string, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set("sec-fetch-dest", path.startsWith("/api") ? "empty" : "document");
+      if (jar.size > 0) headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
+      const ctx = createExecutionContext();
+      contexts.push(ctx);
+      const response = await worker.fetch(
+        asIncoming(new Request(SITE + path, { ...init, headers, redirect: "manual" })),
+        e,
+        ctx,
+      );
+      await response.arrayBuffer();
+      for (const line of response.headers.getSetCookie()) {
+        const [pair = ""] = line.split(";");
+        const at = pair.indexOf("=");
+        jar.set(pair.slice(0, at), pair.slice(at + 1));
+      }
+    };
+    // As a browser signs in: the form, its post (303), the page it leads to and that page's JSON call, each
+    // request sent as soon as the previous answer arrived, so all four share one hand-off batch.
+    await send("/login");
+    await send("/login", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "username=zoe&password=zoe-pass",
+    });
+    await send("/products/home-insurance");
+    await send("/api/quote?product=home-insurance");
+    await Promise.all(contexts.map((ctx) => waitOnExecutionContext(ctx)));
+    await indexed();
+    const rows = await newSince(known);
+    expect(rows).toHaveLength(4);
+    expect(new Set(rows.map((r) => r.session_id)).size).toBe(1);
+    expect(counters.failures).toEqual(failures);
+    // The sign-in page was recorded (its form learned) before its post was masked, though both came in one call.
+    expect(counters.formsUnseen).toBe(formsUnseen);
+  });
+});

@@ -13,14 +13,28 @@ export function shardOf(
   sessionCookieNames: readonly string[],
   shards: number,
 ): number {
+  const value = visitCookieOf(cookieHeader, newRecorderCookie, sessionCookieNames);
+  if (value === null) return Math.floor(Math.random() * shards);
+  return fnv1a(value) % shards;
+}
+
+/**
+ * The cookie value that names a visit: the recorder cookie (minted now or sent back), else the origin's
+ * first session cookie in configured order; null for a visitor without either.
+ */
+export function visitCookieOf(
+  cookieHeader: string | null,
+  newRecorderCookie: string | null,
+  sessionCookieNames: readonly string[],
+): string | null {
   const cookies = parseCookieHeader(cookieHeader);
-  const value =
+  return (
     newRecorderCookie ??
     cookies.find((c) => c.name === RECORDER_COOKIE && c.value !== "")?.value ??
     sessionCookieNames.map((name) => cookies.find((c) => c.name === name && c.value !== "")).find(Boolean)
-      ?.value;
-  if (value === undefined) return Math.floor(Math.random() * shards);
-  return fnv1a(value) % shards;
+      ?.value ??
+    null
+  );
 }
 
 /** FNV-1a, 32 bits: spreads cookie values evenly; not a secret, not a digest. */

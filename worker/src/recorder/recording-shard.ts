@@ -3,7 +3,7 @@ import { DurableObject } from "cloudflare:workers";
 import { pendingOf, type Envelope } from "../capture/envelope.ts";
 import type { RecorderPort } from "../capture/hand-off.ts";
 import type { HandedExchange } from "../capture/hand-off-batch.ts";
-import { shardName } from "../capture/shard-key.ts";
+import { shardName, visitCookieOf } from "../capture/shard-key.ts";
 import { loadConfig } from "../config/config.ts";
 import type { Env } from "../env.ts";
 import { counters, noteFailure } from "../log/health-counters.ts";
@@ -58,9 +58,29 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
     );
   }
 
+  /**
+   * One visit's exchanges are recorded one after another, in the order they were handed off: a page teaches
+   * the shard its forms before the post of one of them is masked, and a sign-in maps its new session cookie
+   * before the page it leads to is resolved (both are learned in memory as each exchange is recorded).
+   * Different visits are recorded side by side.
+   */
   async #recordAll(items: HandedExchange[]): Promise<void> {
-    // recordExchange notes its own failures; one exchange failing must not fail (and so recount) the others.
-    await Promise.allSettled(items.map((item) => this.record(item.envelope, item.request, item.response)));
+    const visits = Map.groupBy(
+      items,
+      (item, i) =>
+        visitCookieOf(
+          new Headers(item.envelope.request.headers).get("cookie"),
+          item.envelope.newRecorderCookie,
+          item.envelope.settings.sessionCookies,
+        ) ?? `alone:${i}`,
+    );
+    await Promise.all(
+      [...visits.values()].map(async (visit) => {
+        // recordExchange notes its own failures; one exchange failing must not stop the visit's others.
+        for (const item of visit)
+          await this.record(item.envelope, item.request, item.response).catch(() => undefined);
+      }),
+    );
   }
 
   /** The exchanges of another shard's sessions; if it cannot be reached they are lost, each one counted. */

@@ -106,6 +106,8 @@ export class ArchiveIndex {
               implied.client_network,
             ),
         );
+      // Session rows first: keys and customer links reference them (foreign keys, checked per statement), and
+      // the record that carries a session's row need not be its first (a shard records a batch concurrently).
       for (const record of chunk.records) {
         const s = record.session;
         if (s)
@@ -136,6 +138,8 @@ export class ArchiveIndex {
                 s.client_network,
               ),
           );
+      }
+      for (const record of chunk.records) {
         for (const key of record.keys) {
           if (!once(`k:${key.key_hash}`)) continue;
           statements.push(
