@@ -59,10 +59,12 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
   }
 
   /**
-   * One visit's exchanges are recorded one after another, in the order they were handed off: a page teaches
-   * the shard its forms before the post of one of them is masked, and a sign-in maps its new session cookie
-   * before the page it leads to is resolved (both are learned in memory as each exchange is recorded).
-   * Different visits are recorded side by side.
+   * Within one visit, an exchange that teaches the shard something later ones need waits for nothing but is
+   * waited for: an HTML page declares forms (a post of one of them must be masked by it) and a Set-Cookie
+   * response maps a new session cookie (the pages it leads to must join its session). Both are learned in
+   * memory as the exchange is recorded, so the exchanges after a teacher wait until it is recorded; the rest
+   * (assets, JSON calls) run side by side, and so do different visits. Without this, a sign-in page and its
+   * post handed over in one call could be recorded the wrong way round.
    */
   async #recordAll(items: HandedExchange[]): Promise<void> {
     const visits = Map.groupBy(
@@ -74,13 +76,19 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
           item.envelope.settings.sessionCookies,
         ) ?? `alone:${i}`,
     );
-    await Promise.all(
-      [...visits.values()].map(async (visit) => {
+    const runs: Promise<void>[] = [];
+    for (const visit of visits.values()) {
+      let taught: Promise<unknown> = Promise.resolve();
+      for (const item of visit) {
         // recordExchange notes its own failures; one exchange failing must not stop the visit's others.
-        for (const item of visit)
-          await this.record(item.envelope, item.request, item.response).catch(() => undefined);
-      }),
-    );
+        const run = taught.then(() =>
+          this.record(item.envelope, item.request, item.response).catch(() => undefined),
+        );
+        if (teaches(item)) taught = Promise.all([taught, run]);
+        runs.push(run);
+      }
+    }
+    await Promise.all(runs);
   }
 
   /** The exchanges of another shard's sessions; if it cannot be reached they are lost, each one counted. */
@@ -122,6 +130,14 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
   async parkedChunks(): Promise<number> {
     return this.#outbox.parkedCount();
   }
+}
+
+/** Whether recording this exchange teaches the shard what later exchanges of its visit need (see #recordAll). */
+function teaches(item: HandedExchange): boolean {
+  const headers = item.envelope.response.headers;
+  return headers.some(
+    ([name, value]) => name === "set-cookie" || (name === "content-type" && /html/i.test(value)),
+  );
 }
 
 /** RECORD_COALESCE_MS: how long a shard gathers a session's records into one chunk (default 500 ms). */
