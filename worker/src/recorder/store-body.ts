@@ -11,6 +11,12 @@ import type { RecorderStores } from "./recorder-stores.ts";
  */
 const knownBlobs = new Lru<string, BlobRow>(5_000);
 
+/**
+ * Bodies this shard is storing right now, by digest: exchanges of different visits that carry the same body
+ * and are recorded side by side (one hand-off call brings many) wait for one HEAD and at most one PUT.
+ */
+const storing = new Map<string, Promise<BlobRow>>();
+
 /** Puts a masked body into R2 unless the archive already has it; returns the exchange's body note. */
 export async function storeBody(
   body: BodyPart,
@@ -24,30 +30,55 @@ export async function storeBody(
   const digest = body.digest;
   if (blobs.some((b) => b.digest === digest)) return body.note;
   try {
-    const known = knownBlobs.get(digest) ?? (await storedBlob(stores.blobs, digest, now));
-    if (known) {
+    const known = knownBlobs.get(digest);
+    const inFlight = known ? undefined : storing.get(digest);
+    let row: BlobRow;
+    if (known || inFlight) {
+      row = known ?? (await (inFlight as Promise<BlobRow>));
       counters.bodiesDeduplicated++;
-      knownBlobs.set(digest, known);
-      blobs.push(known);
-      return body.note;
+    } else {
+      const pending = ensureStored(stores.blobs, digest, body.masked, body.compress, now);
+      storing.set(digest, pending);
+      try {
+        row = await pending;
+      } finally {
+        storing.delete(digest);
+      }
     }
-    const stored = await stores.blobs.put(digest, body.masked, body.compress);
-    counters.r2Puts++;
-    if (stored.created) counters.bodiesStored++;
-    else counters.bodiesDeduplicated++;
-    const row: BlobRow = {
-      digest,
-      size: body.masked.byteLength,
-      stored_size: stored.storedSize,
-      encoding: stored.encoding,
-      first_seen: now,
-    };
+    // Stored now, whoever stored it: the next exchange with this body costs no R2 call.
+    knownBlobs.set(digest, row);
     blobs.push(row);
     return body.note;
   } catch (error) {
     await noteFailure("r2", error, exchangeId, sink);
     return body.note ? `${body.note},store_failed` : "store_failed";
   }
+}
+
+/** One HEAD, and a create-only PUT if R2 does not have the body yet. */
+async function ensureStored(
+  bucket: BlobStore,
+  digest: string,
+  masked: Uint8Array,
+  compress: boolean,
+  now: number,
+): Promise<BlobRow> {
+  const stored = await storedBlob(bucket, digest, now);
+  if (stored) {
+    counters.bodiesDeduplicated++;
+    return stored;
+  }
+  const put = await bucket.put(digest, masked, compress);
+  counters.r2Puts++;
+  if (put.created) counters.bodiesStored++;
+  else counters.bodiesDeduplicated++;
+  return {
+    digest,
+    size: masked.byteLength,
+    stored_size: put.storedSize,
+    encoding: put.encoding,
+    first_seen: now,
+  };
 }
 
 /** Rows of blobs written in a batch that committed: from now on this isolate knows them. */
