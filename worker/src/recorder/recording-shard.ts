@@ -59,12 +59,12 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
   }
 
   /**
-   * Within one visit, an exchange that teaches the shard something later ones need waits for nothing but is
-   * waited for: an HTML page declares forms (a post of one of them must be masked by it) and a Set-Cookie
-   * response maps a new session cookie (the pages it leads to must join its session). Both are learned in
-   * memory as the exchange is recorded, so the exchanges after a teacher wait until it is recorded; the rest
-   * (assets, JSON calls) run side by side, and so do different visits. Without this, a sign-in page and its
-   * post handed over in one call could be recorded the wrong way round.
+   * Within one visit, exchanges wait for the earlier ones that teach the shard what they need: an HTML page
+   * declares forms (a post of one of them must be masked by it) and a Set-Cookie response maps a new session
+   * cookie (the pages it leads to must join its session). Both are learned in memory as the exchange is
+   * recorded. Exchanges that teach nothing (assets, JSON calls) are waited for by none, so they run side by
+   * side, and so do different visits. Without this, a sign-in page and its post handed over in one call
+   * could be recorded the wrong way round.
    */
   async #recordAll(items: HandedExchange[]): Promise<void> {
     const visits = Map.groupBy(
