@@ -71,7 +71,8 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
       items,
       (item, i) =>
         visitCookieOf(
-          new Headers(item.envelope.request.headers).get("cookie"),
+          // Pairs from Headers iteration: names are lower case and Cookie is one combined entry.
+          item.envelope.request.headers.find(([name]) => name === "cookie")?.[1] ?? null,
           item.envelope.newRecorderCookie,
           item.envelope.settings.sessionCookies,
         ) ?? `alone:${i}`,
