@@ -22,6 +22,7 @@ export default defineConfig({
           EDGE_ORIGIN: inject("edgeOrigin"),
           ORIGIN: inject("shopOrigin"),
           VERBATIM_SECRET: "test-secret-0123456789abcdef",
+          COMMITMENT_SECRET: "test-commitments-fedcba9876543210",
           ADMIN_TOKEN: "test-token",
           // Chunks leave at once (the default gathers a session's records for 500 ms): tests read after every visit.
           RECORD_COALESCE_MS: "0",

@@ -23,6 +23,20 @@ export interface Env {
   RECORDING?: string;
   EXTRA_CONTENT_TYPES?: string;
   REPLAY_HOST?: string;
+  CONSOLE_HOST?: string;
+  ACCESS_TEAM_DOMAIN?: string;
+  ACCESS_AUD?: string;
+  ACCESS_ROLES?: string;
+  SESSION_QUOTA_BYTES?: string;
   VERBATIM_SECRET?: string;
+  COMMITMENT_SECRET?: string;
   ADMIN_TOKEN?: string;
+  /** Recorded requests per client: past the limit, proxied but not recorded. */
+  RECORD_LIMIT?: RateLimit;
+  /** Failed authentications per client. */
+  AUTH_LIMIT?: RateLimit;
+  /** `prove` calls per principal. */
+  PROVE_LIMIT?: RateLimit;
+  /** Replay events per replay grant. */
+  EVENT_LIMIT?: RateLimit;
 }

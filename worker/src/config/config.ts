@@ -1,6 +1,7 @@
 import type { Env } from "../env.ts";
 import { activePolicyResult } from "../mask/policy/active-policy.ts";
 import { parsePartitions } from "./partitions-spec.ts";
+import { isLoopbackHost, sameSite } from "./sites.ts";
 
 /** The recorder's settings, parsed once per `env` object from wrangler vars and secrets. */
 export type Config = {
@@ -28,6 +29,22 @@ export type Config = {
    * of its own, so recorded scripts can never reach the console's cookies or the live site.
    */
   replayHost: string;
+  /**
+   * The console's and API's own host (CONSOLE_HOST): never the site's origin, never a replay origin, and on a
+   * registrable domain of its own, so no script on a live or replayed page can reach the archive.
+   */
+  consoleHost: string;
+  /**
+   * Local dev: the console is on a loopback name (`console.localhost`). Only then are the documented demo
+   * credentials accepted; a deployment on real hosts refuses them.
+   */
+  local: boolean;
+  /** Cloudflare Access in front of the console, or null when it is not configured (API tokens only). */
+  access: { teamDomain: string; audience: string; roles: string } | null;
+  /** Keys the commitments `prove` checks; separate from `secret`. Null: no commitments are made. */
+  commitmentSecret: string | null;
+  /** Most bytes one session may add to the archive before it is proxied without being recorded. */
+  sessionQuotaBytes: number;
   /**
    * How many recording shards (Durable Objects) share the recording work. Each takes up to ~1,000
    * exchanges/s (the platform's soft limit per object): size it to peak traffic (docs/architecture.md).
@@ -170,6 +187,45 @@ export function parseConfig(env: Env): ConfigResult {
     errors.push(`REPLAY_HOST must be a host name such as replay.example.com, got "${env.REPLAY_HOST}"`);
   }
 
+  const consoleHost = (env.CONSOLE_HOST ?? "console.localhost").trim().toLowerCase();
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(consoleHost)) {
+    errors.push(`CONSOLE_HOST must be a host name such as verbatim.example.net, got "${env.CONSOLE_HOST}"`);
+  } else if (sameSite(consoleHost, replayHost)) {
+    errors.push(
+      `CONSOLE_HOST (${consoleHost}) and REPLAY_HOST (${replayHost}) share a registrable domain (Public Suffix List): a replayed script would be same-site with the console. Put replays on a domain of their own`,
+    );
+  }
+  const local = isLoopbackHost(consoleHost);
+
+  const accessParts = [env.ACCESS_TEAM_DOMAIN, env.ACCESS_AUD, env.ACCESS_ROLES].map((v) => (v ?? "").trim());
+  let access: Config["access"] = null;
+  if (accessParts.some((v) => v !== "")) {
+    const [teamDomain = "", audience = "", roles = ""] = accessParts;
+    if (!/^https:\/\/[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(teamDomain))
+      errors.push(
+        `ACCESS_TEAM_DOMAIN must be your Access team's URL, such as https://acme.cloudflareaccess.com, got "${env.ACCESS_TEAM_DOMAIN}"`,
+      );
+    if (!/^[A-Za-z0-9]{16,128}$/.test(audience))
+      errors.push(`ACCESS_AUD must be the Access application's audience tag (hex), got "${env.ACCESS_AUD}"`);
+    if (roles === "")
+      errors.push("ACCESS_ROLES must map Access groups or emails to roles when Access is used");
+    access = { teamDomain, audience, roles };
+  }
+
+  const commitmentSecret = env.COMMITMENT_SECRET ?? "";
+  if (commitmentSecret !== "" && commitmentSecret.length < MIN_SECRET_LENGTH)
+    errors.push(`COMMITMENT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
+  else if (commitmentSecret !== "" && commitmentSecret === secret)
+    errors.push("COMMITMENT_SECRET must differ from VERBATIM_SECRET: commitments have a key of their own");
+
+  const quotaRaw = (env.SESSION_QUOTA_BYTES ?? "104857600").trim();
+  const sessionQuotaBytes = Number(quotaRaw);
+  const quotaOk = /^\d{1,15}$/.test(quotaRaw) && sessionQuotaBytes >= 1024;
+  if (!quotaOk)
+    errors.push(
+      `SESSION_QUOTA_BYTES must be a whole number of bytes, at least 1024, got "${env.SESSION_QUOTA_BYTES}"`,
+    );
+
   const shardsRaw = (env.RECORDING_SHARDS ?? "8").trim();
   const recordingShards = Number(shardsRaw);
   if (!/^\d{1,4}$/.test(shardsRaw) || recordingShards < 1 || recordingShards > 1024) {
@@ -205,6 +261,11 @@ export function parseConfig(env: Env): ConfigResult {
     secret,
     adminToken: env.ADMIN_TOKEN && env.ADMIN_TOKEN.length > 0 ? env.ADMIN_TOKEN : null,
     replayHost,
+    consoleHost,
+    local,
+    access,
+    commitmentSecret: commitmentSecret.length >= MIN_SECRET_LENGTH ? commitmentSecret : null,
+    sessionQuotaBytes: quotaOk ? sessionQuotaBytes : 104857600,
     recordingShards:
       /^\d{1,4}$/.test(shardsRaw) && recordingShards >= 1 && recordingShards <= 1024 ? recordingShards : 8,
     handOffBatchMs: batchOk ? handOffBatchMs : 50,
