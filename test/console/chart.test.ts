@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chartOf } from "../../worker/src/console/model/chart.ts";
-import { buildTimeline } from "../../worker/src/console/model/timeline.ts";
+import { buildTimeline } from "../../worker/src/read/model/timeline.ts";
 import { json, row, T_START } from "./support/rows.ts";
 
 describe("chartOf", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseMaskReport } from "../../worker/src/console/model/mask-findings.ts";
-import { requestFields } from "../../worker/src/console/model/request-fields.ts";
+import { parseMaskReport } from "../../worker/src/read/model/mask-findings.ts";
+import { requestFields } from "../../worker/src/read/model/request-fields.ts";
 
 describe("parseMaskReport", () => {
   it.each([

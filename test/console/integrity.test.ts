@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkIntegrity } from "../../worker/src/console/model/integrity.ts";
+import { checkIntegrity } from "../../worker/src/read/model/integrity.ts";
 import { recordHash, sha256Hex } from "../../worker/src/snapshot/record-hash.ts";
 import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { lastSeenOf } from "../../worker/src/console/model/last-seen.ts";
-import { buildTimeline } from "../../worker/src/console/model/timeline.ts";
+import { buildTimeline } from "../../worker/src/read/model/timeline.ts";
 import { json, row, T_START } from "./support/rows.ts";
 
 const session = "0123456789abcdef0123456789abcdef";

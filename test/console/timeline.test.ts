@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildTimeline, isAsset } from "../../worker/src/console/model/timeline.ts";
+import { buildTimeline, isAsset } from "../../worker/src/read/model/timeline.ts";
 import { asset, json, row, T_START } from "./support/rows.ts";
 
 const FORM = "application/x-www-form-urlencoded";

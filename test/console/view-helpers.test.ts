@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deviceLabel } from "../../worker/src/console/model/device-label.ts";
+import { deviceLabel } from "../../worker/src/read/model/device-label.ts";
 import { formatDuration } from "../../worker/src/console/model/duration.ts";
 import { readSearchForm, searchHref, toSessionQuery } from "../../worker/src/console/model/search-form.ts";
 import { parseZone } from "../../worker/src/console/model/time-zone.ts";

@@ -5,7 +5,7 @@ import type { Env } from "../env.ts";
 import { VerbatimError } from "../errors/verbatim-error.ts";
 import { commitment, type MaskFinding } from "../mask/index.ts";
 import { ArchiveReader } from "../store/archive-reader.ts";
-import { parseId } from "./query.ts";
+import { parseId } from "../read/query.ts";
 
 const MAX_VALUE_LENGTH = 4096;
 

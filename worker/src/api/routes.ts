@@ -8,9 +8,9 @@ import { ArchiveReader } from "../store/archive-reader.ts";
 import { R2BlobStore } from "../store/blob-store.ts";
 import { requireToken } from "./auth.ts";
 import { health } from "./health.ts";
-import { decodeCursor, encodeCursor, parseEnum, parseId, parseLimit } from "./query.ts";
+import { decodeCursor, encodeCursor, parseEnum, parseId, parseLimit } from "../read/query.ts";
 import { prove } from "./prove.ts";
-import { parseSessionSearch } from "./session-search.ts";
+import { parseSessionSearch } from "../read/session-search.ts";
 import { timelineApi } from "./timeline-routes.ts";
 import { exchangeView, sessionView } from "./views.ts";
 

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { loadConfig } from "../config/config.ts";
-import { loadReplayFrame } from "../console/load/load-replay.ts";
-import { loadCustomerTimeline, loadSessionTimeline } from "../console/load/load-timeline.ts";
+import { loadReplayFrame } from "../read/load-replay.ts";
+import { loadCustomerTimeline, loadSessionTimeline } from "../read/load-timeline.ts";
 import type { Env } from "../env.ts";
 import { VerbatimError } from "../errors/verbatim-error.ts";
-import { parseId } from "./query.ts";
-import { customerTokenOf } from "./session-search.ts";
+import { parseId } from "../read/query.ts";
+import { customerTokenOf } from "../read/session-search.ts";
 import { customerTimelineView, replayView, timelineView } from "./timeline-views.ts";
 import { sessionView } from "./views.ts";
 

@@ -1,6 +1,6 @@
-import type { ReplayFrame } from "../console/load/load-replay.ts";
-import type { CustomerTimeline } from "../console/model/customer-timeline.ts";
-import type { Call, PageView, SessionTimeline } from "../console/model/timeline.ts";
+import type { ReplayFrame } from "../read/load-replay.ts";
+import type { CustomerTimeline } from "../read/model/customer-timeline.ts";
+import type { Call, PageView, SessionTimeline } from "../read/model/timeline.ts";
 import type { PageViewLink } from "../store/console-reader.ts";
 import { sessionView } from "./views.ts";
 

@@ -1,4 +1,4 @@
-import type { SessionTimeline } from "./timeline.ts";
+import type { SessionTimeline } from "../../read/model/timeline.ts";
 
 /**
  * Geometry of the visit chart: page views as marks along time, the calls under them as small ticks, failed

@@ -1,5 +1,5 @@
 import type { SessionRow } from "../../record/rows.ts";
-import type { SessionTimeline } from "./timeline.ts";
+import type { SessionTimeline } from "../../read/model/timeline.ts";
 
 /**
  * The stored `last_seen` is refreshed at most once a minute per isolate (record-exchange.ts

@@ -1,4 +1,4 @@
-import type { CustomerTimeline } from "../model/customer-timeline.ts";
+import type { CustomerTimeline } from "../../read/model/customer-timeline.ts";
 import { LAST_SEEN_TOLERANCE, lastSeenOf } from "../model/last-seen.ts";
 import { formatInZone, type Zone } from "../model/time-zone.ts";
 import { Layout, Notice } from "./layout.tsx";

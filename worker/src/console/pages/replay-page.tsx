@@ -1,5 +1,5 @@
-import type { ReplayFrame } from "../load/load-replay.ts";
-import { INTEGRITY_LABELS } from "../model/integrity.ts";
+import type { ReplayFrame } from "../../read/load-replay.ts";
+import { INTEGRITY_LABELS } from "../../read/model/integrity.ts";
 import type { Zone } from "../model/time-zone.ts";
 import { Layout } from "./layout.tsx";
 import { Status, Time } from "./time.tsx";

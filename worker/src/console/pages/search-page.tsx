@@ -1,7 +1,7 @@
-import { DEVICES } from "../../api/session-search.ts";
+import { DEVICES } from "../../read/session-search.ts";
 import { LAST_SEEN_TOLERANCE } from "../model/last-seen.ts";
 import type { SessionRow } from "../../record/rows.ts";
-import { deviceLabel } from "../model/device-label.ts";
+import { deviceLabel } from "../../read/model/device-label.ts";
 import { searchHref, type SearchForm } from "../model/search-form.ts";
 import { epochFromWallClock, zoneChoices, type Zone } from "../model/time-zone.ts";
 import { Layout, Notice } from "./layout.tsx";

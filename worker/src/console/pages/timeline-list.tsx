@@ -1,6 +1,6 @@
 import { formatDuration } from "../model/duration.ts";
-import type { MaskFinding } from "../model/mask-findings.ts";
-import type { Call, PageView, SessionTimeline } from "../model/timeline.ts";
+import type { MaskFinding } from "../../read/model/mask-findings.ts";
+import type { Call, PageView, SessionTimeline } from "../../read/model/timeline.ts";
 import { formatInZone, type Zone } from "../model/time-zone.ts";
 import { Status, Time } from "./time.tsx";
 

@@ -1,5 +1,5 @@
 import { CHART_HEIGHT, chartOf } from "../model/chart.ts";
-import type { SessionTimeline } from "../model/timeline.ts";
+import type { SessionTimeline } from "../../read/model/timeline.ts";
 import { formatInZone, type Zone } from "../model/time-zone.ts";
 
 const WIDTH = 1000;

@@ -1,7 +1,7 @@
 import { readStores } from "../../store/record-reader.ts";
 import type { Context, Hono } from "hono";
-import { encodeCursor } from "../../api/query.ts";
-import { parseSessionSearch } from "../../api/session-search.ts";
+import { encodeCursor } from "../../read/query.ts";
+import { parseSessionSearch } from "../../read/session-search.ts";
 import { VerbatimError } from "../../errors/verbatim-error.ts";
 import { ArchiveReader } from "../../store/archive-reader.ts";
 import { CONSOLE_ROOT, isSameOrigin, requireConsole } from "../auth/console-auth.ts";

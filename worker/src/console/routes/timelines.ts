@@ -1,11 +1,11 @@
 import type { Hono } from "hono";
-import { parseId } from "../../api/query.ts";
-import { customerTokenOf } from "../../api/session-search.ts";
+import { parseId } from "../../read/query.ts";
+import { customerTokenOf } from "../../read/session-search.ts";
 import { VerbatimError } from "../../errors/verbatim-error.ts";
 import { CONSOLE_ROOT, requireConsole } from "../auth/console-auth.ts";
 import type { ConsoleEnv } from "../console-env.ts";
-import { loadCustomerTimeline, loadSessionTimeline } from "../load/load-timeline.ts";
-import { loadReplayFrame } from "../load/load-replay.ts";
+import { loadCustomerTimeline, loadSessionTimeline } from "../../read/load-timeline.ts";
+import { loadReplayFrame } from "../../read/load-replay.ts";
 import { CustomerPage } from "../pages/customer-page.tsx";
 import { ReplayPage } from "../pages/replay-page.tsx";
 import { SessionPage } from "../pages/session-page.tsx";

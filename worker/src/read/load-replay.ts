@@ -1,12 +1,12 @@
-import { readStores } from "../../store/record-reader.ts";
-import type { Env } from "../../env.ts";
-import { VerbatimError } from "../../errors/verbatim-error.ts";
-import { replayUrl } from "../../replay/replay-host.ts";
-import { ArchiveReader } from "../../store/archive-reader.ts";
-import { R2BlobStore } from "../../store/blob-store.ts";
-import { ConsoleReader, type PageViewLink, type ReplayEventRow } from "../../store/console-reader.ts";
-import type { ExchangeRow, SessionRow } from "../../record/rows.ts";
-import { checkIntegrity, type Integrity } from "../model/integrity.ts";
+import { readStores } from "../store/record-reader.ts";
+import type { Env } from "../env.ts";
+import { VerbatimError } from "../errors/verbatim-error.ts";
+import { replayUrl } from "../replay/replay-host.ts";
+import { ArchiveReader } from "../store/archive-reader.ts";
+import { R2BlobStore } from "../store/blob-store.ts";
+import { ConsoleReader, type PageViewLink, type ReplayEventRow } from "../store/console-reader.ts";
+import type { ExchangeRow, SessionRow } from "../record/rows.ts";
+import { checkIntegrity, type Integrity } from "./model/integrity.ts";
 
 export const REPLAY_EVENT_LIMIT = 200;
 

@@ -1,12 +1,12 @@
-import { readStores } from "../../store/record-reader.ts";
-import type { Env } from "../../env.ts";
-import { VerbatimError } from "../../errors/verbatim-error.ts";
-import { ArchiveReader } from "../../store/archive-reader.ts";
-import { R2BlobStore } from "../../store/blob-store.ts";
-import { ConsoleReader } from "../../store/console-reader.ts";
-import type { SessionRow } from "../../record/rows.ts";
-import { buildCustomerTimeline, type CustomerTimeline } from "../model/customer-timeline.ts";
-import { buildTimeline, type SessionTimeline } from "../model/timeline.ts";
+import { readStores } from "../store/record-reader.ts";
+import type { Env } from "../env.ts";
+import { VerbatimError } from "../errors/verbatim-error.ts";
+import { ArchiveReader } from "../store/archive-reader.ts";
+import { R2BlobStore } from "../store/blob-store.ts";
+import { ConsoleReader } from "../store/console-reader.ts";
+import type { SessionRow } from "../record/rows.ts";
+import { buildCustomerTimeline, type CustomerTimeline } from "./model/customer-timeline.ts";
+import { buildTimeline, type SessionTimeline } from "./model/timeline.ts";
 import { loadRequestFields } from "./request-bodies.ts";
 
 /** A timeline reads at most this many exchanges (a day-long session of a busy single-page app). */

@@ -1,12 +1,12 @@
-import type { BlobStore } from "../../store/blob-store.ts";
-import type { TimelineRow } from "../../store/console-reader.ts";
-import { parseMaskReport } from "../model/mask-findings.ts";
+import type { BlobStore } from "../store/blob-store.ts";
+import type { TimelineRow } from "../store/console-reader.ts";
+import { parseMaskReport } from "./model/mask-findings.ts";
 import {
   FIELD_BODY_LIMIT,
   hasReadableFields,
   requestFields,
   type RequestField,
-} from "../model/request-fields.ts";
+} from "./model/request-fields.ts";
 
 /** At most this many request bodies are opened per timeline (one R2 read each); later ones are linked. */
 export const MAX_BODIES_READ = 40;
