@@ -20,6 +20,8 @@ export default defineConfig({
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           SHOP_ORIGIN: inject("shopOrigin"),
           EDGE_ORIGIN: inject("edgeOrigin"),
+          // A stand-in Access team domain serving a key set (test/origin/jwks-origin.ts).
+          ACCESS_TEST_JWKS_ORIGIN: inject("accessJwksOrigin"),
           ORIGIN: inject("shopOrigin"),
           VERBATIM_SECRET: "test-secret-0123456789abcdef",
           COMMITMENT_SECRET: "test-commitments-fedcba9876543210",

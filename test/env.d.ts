@@ -7,6 +7,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       SHOP_ORIGIN: string;
       EDGE_ORIGIN: string;
+      /** A stand-in Access team domain serving a key set the test publishes (test/origin/jwks-origin.ts). */
+      ACCESS_TEST_JWKS_ORIGIN: string;
       /** A second index partition (vitest.config.ts). */
       DB_2025: D1Database;
     }
