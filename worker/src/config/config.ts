@@ -1,4 +1,5 @@
 import type { Env } from "../env.ts";
+import { parseAccessRoles } from "../access/access-roles.ts";
 import { activePolicyResult } from "../mask/policy/active-policy.ts";
 import { parsePartitions } from "./partitions-spec.ts";
 import { isLoopbackHost, sameSite } from "./sites.ts";
@@ -209,6 +210,10 @@ export function parseConfig(env: Env): ConfigResult {
       errors.push(`ACCESS_AUD must be the Access application's audience tag (hex), got "${env.ACCESS_AUD}"`);
     if (roles === "")
       errors.push("ACCESS_ROLES must map Access groups or emails to roles when Access is used");
+    else {
+      const parsedRoles = parseAccessRoles(roles);
+      if (!parsedRoles.ok) errors.push(...parsedRoles.errors);
+    }
     access = { teamDomain, audience, roles };
   }
 
