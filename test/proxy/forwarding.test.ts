@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { RECORDER_COOKIE } from "../../worker/src/proxy/recorder-cookie.ts";
 import { exchangeFor, exchanges } from "../helpers/archive.ts";
 import { expectLogs, loggedEvents } from "../helpers/logs.ts";
+import { sidCookie } from "../helpers/recorder-cookie.ts";
 import { asIncoming, direct, SITE, visit } from "../helpers/visit.ts";
 
 const edge = { ORIGIN: env.EDGE_ORIGIN };
@@ -67,14 +68,11 @@ describe("forwarding to the origin", () => {
     const first = await visit(new Request(`${SITE}/latin1`), edge);
     const cookie = first.response.headers.getSetCookie().find((c) => c.startsWith(RECORDER_COOKIE));
     expect(cookie).toMatch(
-      new RegExp(`^${RECORDER_COOKIE}=[0-9a-f]{32}; Path=/; HttpOnly; SameSite=Lax; Secure$`),
+      new RegExp(
+        `^${RECORDER_COOKIE}=[0-9a-f]{32}\\.[A-Za-z0-9_-]{22}; Path=/; HttpOnly; SameSite=Lax; Secure$`,
+      ),
     );
-    const again = await visit(
-      new Request(`${SITE}/latin1`, {
-        headers: { cookie: `${RECORDER_COOKIE}=00112233445566778899aabbccddeeff` },
-      }),
-      edge,
-    );
+    const again = await visit(new Request(`${SITE}/latin1`, { headers: await sidCookie("again") }), edge);
     expect(again.response.headers.getSetCookie()).toEqual([]);
     const withOrigin = await visit(
       new Request(`${SITE}/latin1`, { headers: { cookie: "shop.sid=abc" } }),

@@ -4,10 +4,11 @@ import type { Env } from "../../worker/src/env.ts";
 import { counters } from "../../worker/src/log/health-counters.ts";
 import { VERIFY_EVERY } from "../../worker/src/recorder/known-responses.ts";
 import { blobText, exchanges } from "../helpers/archive.ts";
+import { sidCookie } from "../helpers/recorder-cookie.ts";
 import { SITE, visit } from "../helpers/visit.ts";
 
 const edge = { ORIGIN: env.EDGE_ORIGIN } as Partial<Env>;
-const cookie = { cookie: "__verbatim_sid=0123456789abcdef0123456789abcdef" };
+const cookie = await sidCookie("references");
 
 async function fetchSameEtag(body: string): Promise<string> {
   const result = await visit(

@@ -24,13 +24,15 @@ export type Envelope = {
     bodyNote: string | null;
   };
   context: RequestContext;
+  /** See PendingExchange: the verified recorder cookie, and the one minted for this response. */
+  recorderCookie: string | null;
   newRecorderCookie: string | null;
   error: string | null;
 };
 
 export type RecordingSettings = Pick<
   Config,
-  "bodyCapBytes" | "sessionCookies" | "ipv4PrefixBits" | "ipv6PrefixBits"
+  "bodyCapBytes" | "sessionCookies" | "ipv4PrefixBits" | "ipv6PrefixBits" | "sessionQuotaBytes"
 >;
 
 export function recordingSettings(config: Config): RecordingSettings {
@@ -39,6 +41,7 @@ export function recordingSettings(config: Config): RecordingSettings {
     sessionCookies: config.sessionCookies,
     ipv4PrefixBits: config.ipv4PrefixBits,
     ipv6PrefixBits: config.ipv6PrefixBits,
+    sessionQuotaBytes: config.sessionQuotaBytes,
   };
 }
 
@@ -70,6 +73,7 @@ export function envelopeOf(
       bodyNote: pending.response.bodyNote,
     },
     context: pending.context,
+    recorderCookie: pending.recorderCookie,
     newRecorderCookie: pending.newRecorderCookie,
     error: pending.error,
   };
@@ -98,6 +102,8 @@ export function pendingOf(
       bodyNote: envelope.response.bodyNote,
     },
     context: envelope.context,
+    // An envelope from a Worker version before signed cookies has none: the visit is not trusted to one.
+    recorderCookie: envelope.recorderCookie ?? null,
     newRecorderCookie: envelope.newRecorderCookie,
     error: envelope.error,
   };

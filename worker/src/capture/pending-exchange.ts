@@ -30,6 +30,12 @@ export type PendingExchange = {
     bodyNote: string | null;
   };
   context: RequestContext;
+  /**
+   * The recorder cookie that names this visit: one the visitor sent back that this deployment signed, or the
+   * one minted for this response. Null when there is neither; a value that did not verify is never here, and
+   * the Cookie header's copy is never read for a session (proxy/recorder-cookie.ts).
+   */
+  recorderCookie: string | null;
   /** The recorder cookie set on this response, when the visitor arrived without any session cookie. */
   newRecorderCookie: string | null;
   /** origin_unreachable, ... (origin_reset is found while reading the body). */

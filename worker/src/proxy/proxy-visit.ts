@@ -10,13 +10,16 @@ import { clientIpOf, requestContext } from "../snapshot/request-context.ts";
 import { badGatewayPage } from "./error-page.ts";
 import { withoutHopByHop } from "./hop-by-hop.ts";
 import { toPublicHeaders } from "./public-headers.ts";
-import { newRecorderCookieValue, RECORDER_COOKIE, recorderSetCookie } from "./recorder-cookie.ts";
+import { recorderCookieOf, recorderSetCookie } from "./recorder-cookie.ts";
 import { buildUpstreamRequest } from "./upstream-request.ts";
 
 /** Statuses whose responses have no body by definition (RFC 9110 §6.4.1); a Response with one would throw. */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 /** Bodies that never end by design: proxied as they stream, recorded as metadata only. */
 const STREAMING_TYPES = new Set(["text/event-stream", "multipart/x-mixed-replace"]);
+
+type RecorderCookie = { value: string | null; minted: string | null };
+const NO_RECORDER_COOKIE: RecorderCookie = { value: null, minted: null };
 
 export type VisitDeps = {
   config: Config;
@@ -52,11 +55,19 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
     );
   }
 
-  const cookies = parseCookieHeader(request.headers.get("cookie"));
-  const hasSession = cookies.some(
-    (c) => c.value !== "" && (c.name === RECORDER_COOKIE || config.sessionCookies.includes(c.name)),
-  );
-  const newCookie = recordThis && !hasSession ? newRecorderCookieValue() : null;
+  // Verified (or minted) while the origin is asked: an HMAC of 32 characters under a cached key, done before
+  // the origin's headers arrive, so the visitor waits for none of it. Without recording nothing is minted.
+  // It fails open like every recorder step: a visitor never sees an error of the recorder's own.
+  const recorderCookie = recordThis
+    ? recorderCookieOf(
+        config.secret,
+        parseCookieHeader(request.headers.get("cookie")),
+        config.sessionCookies,
+      ).catch((error: unknown) => {
+        log("warn", "recorder_cookie_failed", { kind: error instanceof Error ? error.name : "unknown" });
+        return NO_RECORDER_COOKIE;
+      })
+    : Promise.resolve(NO_RECORDER_COOKIE);
 
   let upstreamBody = request.body;
   let recorderRequestBody: ReadableStream<Uint8Array> | null = null;
@@ -75,6 +86,7 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
     response: { status: number; headers: Headers; bodyNote: string | null },
     ttfbMs: number | null,
     error: string | null,
+    sid: RecorderCookie,
   ): Envelope =>
     envelopeOf(config, {
       id: exchangeId(startedAt),
@@ -83,13 +95,14 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
       request: { method: request.method, url: request.url, headers: request.headers },
       response,
       context: requestContext(request, config.ipv4PrefixBits, config.ipv6PrefixBits),
-      newRecorderCookie: newCookie,
+      recorderCookie: sid.value,
+      newRecorderCookie: sid.minted,
       error,
     });
-  const target = (): HandOffTarget => {
+  const target = (sid: RecorderCookie): HandOffTarget => {
     const shard = shardOf(
       request.headers.get("cookie"),
-      newCookie,
+      sid.value,
       config.sessionCookies,
       config.recordingShards,
     );
@@ -102,14 +115,16 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
     origin = await fetch(upstream, { encodeResponseBody: "manual" });
   } catch (error) {
     log("warn", "origin_unreachable", { kind: error instanceof Error ? error.name : "unknown" });
+    const sid = await recorderCookie;
+    const newCookie = sid.minted;
     const page = badGatewayPage("The recorder could not connect to the origin server.");
     const headers = new Headers({ "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
     if (newCookie) headers.append("set-cookie", recorderSetCookie(newCookie, url.protocol === "https:"));
     if (recordThis) {
       ctx.waitUntil(
         handOff(
-          target(),
-          envelope({ status: 502, headers, bodyNote: null }, null, "origin_unreachable"),
+          target(sid),
+          envelope({ status: 502, headers, bodyNote: null }, null, "origin_unreachable", sid),
           recorderRequestBody,
           { bytes: page, size: page.byteLength, truncated: false, error: null },
         ),
@@ -118,6 +133,8 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
     return new Response(page, { status: 502, headers });
   }
   const ttfbMs = Date.now() - startedAt;
+  const sid = await recorderCookie;
+  const newCookie = sid.minted;
 
   const contentType = origin.headers.get("content-type");
   const hasBody = origin.body !== null && !NULL_BODY_STATUSES.has(origin.status) && request.method !== "HEAD";
@@ -156,8 +173,8 @@ export async function proxyVisit(request: Request, deps: VisitDeps): Promise<Res
           : "type_not_recorded";
     ctx.waitUntil(
       handOff(
-        target(),
-        envelope({ status: origin.status, headers: answered, bodyNote }, ttfbMs, null),
+        target(sid),
+        envelope({ status: origin.status, headers: answered, bodyNote }, ttfbMs, null, sid),
         recorderRequestBody,
         recorderBody,
       ),

@@ -73,7 +73,7 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
         visitCookieOf(
           // Pairs from Headers iteration: names are lower case and Cookie is one combined entry.
           item.envelope.request.headers.find(([name]) => name === "cookie")?.[1] ?? null,
-          item.envelope.newRecorderCookie,
+          item.envelope.recorderCookie ?? null,
           item.envelope.settings.sessionCookies,
         ) ?? `alone:${i}`,
     );

@@ -44,7 +44,7 @@ export async function resolveSession(
     pending.request.headers.get("cookie"),
     pending.response.headers.getSetCookie(),
     config.sessionCookies,
-    pending.newRecorderCookie,
+    pending.recorderCookie,
   );
   const all = [...cookies.request, ...cookies.issued];
   const hashes = await Promise.all(all.map((cookie) => hashCookie(config.secret, cookie)));

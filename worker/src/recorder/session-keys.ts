@@ -5,7 +5,9 @@ import { parseCookieHeader, parseSetCookie } from "../snapshot/cookies.ts";
  * The cookies that identify a visit. Only their keyed hashes leave memory: HMAC-SHA-256(secret, "name=value").
  * The first key in priority order (recorder cookie, then the origin's session cookies in configured order)
  * names a new session; every key seen, including session cookies the origin sets later (login rotating its
- * session id), is mapped to the same session so the visit stays one session.
+ * session id), is mapped to the same session so the visit stays one session. The recorder cookie comes
+ * verified from the proxy (`recorderCookie`); the one in the Cookie header is never read, so a forged or
+ * unsigned value names no session.
  */
 export type SessionCookie = { name: string; value: string };
 
@@ -13,12 +15,11 @@ export function sessionCookiesOf(
   requestCookie: string | null,
   setCookies: readonly string[],
   sessionCookieNames: readonly string[],
-  newRecorderValue: string | null,
+  recorderCookie: string | null,
 ): { request: SessionCookie[]; issued: SessionCookie[] } {
   const present = parseCookieHeader(requestCookie);
   const request: SessionCookie[] = [];
-  const recorder = newRecorderValue ?? present.find((c) => c.name === RECORDER_COOKIE)?.value ?? null;
-  if (recorder) request.push({ name: RECORDER_COOKIE, value: recorder });
+  if (recorderCookie) request.push({ name: RECORDER_COOKIE, value: recorderCookie });
   for (const name of sessionCookieNames) {
     const cookie = present.find((c) => c.name === name);
     if (cookie && cookie.value !== "") request.push(cookie);
