@@ -43,6 +43,10 @@ export default defineConfig({
           },
           "verbatim-records-dlq": { maxBatchSize: 10, maxBatchTimeout: 0 },
         },
+        // RECORD_LIMIT at 5 per client per 10 s (200 in wrangler.toml), so test/recorder/quotas.test.ts goes
+        // past it in a few requests, each from a client address of its own. Other tests send no address, and
+        // an exchange without one is not limited (recorder/client-limit.ts).
+        ratelimits: { RECORD_LIMIT: { namespace_id: "1001", simple: { limit: 5, period: 10 } } },
       },
     })),
   ],

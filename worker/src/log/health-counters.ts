@@ -53,6 +53,11 @@ export const counters = {
   formsUnseen: 0,
   /** learned_forms rows written: a form seen for the first time, or declaring fields not known before. */
   formsLearned: 0,
+  /**
+   * Shard side: exchanges proxied but not recorded on purpose, past the client's RECORD_LIMIT or past their
+   * session's SESSION_QUOTA_BYTES (recorder/client-limit.ts, session-quota.ts). Not failures: health stays "ok".
+   */
+  notRecorded: { rateLimited: 0, overQuota: 0 },
   failures: {
     capture: 0,
     decode: 0,

@@ -7,20 +7,26 @@ import { shardName, visitCookieOf } from "../capture/shard-key.ts";
 import { loadConfig } from "../config/config.ts";
 import type { Env } from "../env.ts";
 import { counters, noteFailure } from "../log/health-counters.ts";
+import { log } from "../log/log.ts";
 import { RecordChunker } from "../persist/record-chunker.ts";
 import { RecordOutbox } from "../persist/record-outbox.ts";
 import { indexPartitions } from "../store/partitions.ts";
 import { ArchiveIndex } from "../store/archive-index.ts";
 import { R2BlobStore } from "../store/blob-store.ts";
 import { FormStore } from "../store/form-store.ts";
+import { clientMayRecord } from "./client-limit.ts";
+import { meteredBlobs } from "./metered-blobs.ts";
+import { quotaSessionOf } from "./quota-session.ts";
 import { recordExchange } from "./record-exchange.ts";
 import type { RecorderStores } from "./recorder-stores.ts";
+import { EXCHANGE_OVERHEAD_BYTES, SessionQuota } from "./session-quota.ts";
 
 /**
  * A recording shard: one of a fixed pool of Durable Objects (RECORDING_SHARDS, picked per session by
  * capture/shard-key.ts). It receives an exchange's raw bytes in memory from the visitor's isolate, masks
  * them and stores only masked derivatives: bodies in R2, the record on the records queue. Its own storage
- * holds nothing but records parked while the queue is unavailable (masked too).
+ * holds nothing but records parked while the queue is unavailable (masked too), and how many bytes each
+ * session has added (session-quota.ts).
  *
  * Running here, not in the visitor's isolate, is the point: a Durable Object has an isolate of its own,
  * usually on another machine, so masking and storage calls do not share the visitor's thread.
@@ -28,6 +34,7 @@ import type { RecorderStores } from "./recorder-stores.ts";
 export class RecordingShard extends DurableObject<Env> implements RecorderPort {
   readonly #stores: RecorderStores;
   readonly #outbox: RecordOutbox;
+  readonly #quota: SessionQuota;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -41,6 +48,7 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
       forms: new FormStore(env.DB),
       records: new RecordChunker(this.#outbox, coalesceMs(env)),
     };
+    this.#quota = new SessionQuota(ctx.storage.sql);
   }
 
   /**
@@ -119,7 +127,29 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
       return;
     }
     const config = { ...loaded.config, ...envelope.settings };
-    await recordExchange(pendingOf(envelope, requestBody, responseBody), config, this.#stores);
+    const pending = pendingOf(envelope, requestBody, responseBody);
+    // Limits are asked before anything is read, masked or stored: an exchange past them costs no R2, D1 or
+    // queue write, and its body branches are released at once.
+    if (!(await clientMayRecord(this.env.RECORD_LIMIT, envelope.context.clientNetwork))) {
+      counters.notRecorded.rateLimited++;
+      return release(requestBody, responseBody);
+    }
+    const session = await quotaSessionOf(pending, config);
+    if (session === null) return recordExchange(pending, config, this.#stores);
+    const quota = config.sessionQuotaBytes;
+    const { admitted, first } = this.#quota.check(session, quota);
+    if (!admitted) {
+      counters.notRecorded.overQuota++;
+      // The visitor's exchange id, not the session's: the line says that a quota was reached, not whose.
+      if (first) log("warn", "session_over_quota", { exchange: envelope.id, quota });
+      return release(requestBody, responseBody);
+    }
+    // Charged as the exchange is recorded, so the session's exchanges recorded side by side see each other.
+    this.#quota.add(session, EXCHANGE_OVERHEAD_BYTES, quota, Date.now());
+    const blobs = meteredBlobs(this.#stores.blobs, (bytes) =>
+      this.#quota.add(session, bytes, quota, Date.now()),
+    );
+    await recordExchange(pending, config, { ...this.#stores, blobs });
   }
 
   /** Parked records go out again (persist/record-outbox.ts schedules this while any remain). */
@@ -131,6 +161,15 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
   async parkedChunks(): Promise<number> {
     return this.#outbox.parkedCount();
   }
+}
+
+/** An exchange that is not recorded: its tee branches are cancelled so the visitor's side stops buffering them. */
+async function release(requestBody: BodySource, responseBody: BodySource): Promise<void> {
+  await Promise.all(
+    [requestBody, responseBody].map((body) =>
+      body instanceof ReadableStream ? body.cancel().catch(() => undefined) : undefined,
+    ),
+  );
 }
 
 /** Whether recording this exchange teaches the shard what later exchanges of its visit need (see #recordAll). */
