@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { customerToken } from "../../worker/src/mask/keyed-hash.ts";
 import { Customer } from "../helpers/browser-like.ts";
-import { adminGet, SITE, visit } from "../helpers/visit.ts";
+import { adminGet, CONSOLE, DEMO, SITE, visit } from "../helpers/visit.ts";
 
 type SessionsPage = {
   sessions: Array<{ id: string; exchangeCount: number; device: string }>;
@@ -34,26 +34,41 @@ describe("read API", () => {
     }
   });
 
-  it("refuses requests without the bearer token", async () => {
-    const result = await visit(new Request(`${SITE}/__verbatim/api/sessions`));
+  it("refuses requests without a credential or with a wrong one", async () => {
+    const result = await visit(new Request(`${CONSOLE}/__verbatim/api/sessions`));
     expect(result.response.status).toBe(401);
     const wrong = await visit(
-      new Request(`${SITE}/__verbatim/api/sessions`, { headers: { authorization: "Bearer nope" } }),
+      new Request(`${CONSOLE}/__verbatim/api/sessions`, { headers: { authorization: "Bearer nope" } }),
     );
     expect(wrong.response.status).toBe(401);
   });
 
-  it("says the API is disabled when no token is configured", async () => {
+  it("says the console is disabled when VERBATIM_SECRET is not set", async () => {
     const result = await visit(
-      new Request(`${SITE}/__verbatim/api/sessions`, { headers: { authorization: "Bearer x" } }),
-      { ADMIN_TOKEN: "" },
+      new Request(`${CONSOLE}/__verbatim/api/sessions`, {
+        headers: { authorization: `Bearer ${DEMO.support}` },
+      }),
+      { VERBATIM_SECRET: "", RECORDING: "off" },
     );
     expect(result.response.status).toBe(503);
-    expect(result.text).toContain("ADMIN_TOKEN");
+    expect(result.text).toContain("VERBATIM_SECRET");
   });
 
-  it("reports health without a token", async () => {
-    const result = await visit(new Request(`${SITE}/__verbatim/api/health`));
+  it("answers nothing on the site's origin but a minimal health status, without counters", async () => {
+    const site = await visit(new Request(`${SITE}/__verbatim/health`));
+    expect(site.response.status).toBe(200);
+    expect(JSON.parse(site.text)).toEqual({ status: "ok", recording: true });
+    for (const path of ["/__verbatim/api/health", "/__verbatim/api/sessions", "/__verbatim/"]) {
+      const result = await visit(
+        new Request(`${SITE}${path}`, { headers: { authorization: `Bearer ${DEMO.compliance}` } }),
+      );
+      expect(result.response.status, path).toBe(404);
+      expect(result.text, path).not.toMatch(/session|exchange|isolate/i);
+    }
+  });
+
+  it("reports full health to ops on the console's host", async () => {
+    const result = await adminGet("/health", DEMO.ops);
     const body = JSON.parse(result.text) as {
       status: string;
       checks: { d1: { ok: boolean }; r2: { ok: boolean } };
@@ -152,15 +167,19 @@ describe("read API", () => {
   });
 
   it("reports a bad config on the health endpoint and keeps proxying without recording", async () => {
-    const result = await visit(new Request(`${SITE}/__verbatim/api/health`), {
-      VERBATIM_SECRET: "short",
-      BODY_CAP_BYTES: "lots",
-      HANDOFF_BATCH_MS: "5000",
-    });
+    const result = await visit(
+      new Request(`${CONSOLE}/__verbatim/api/health`, { headers: { authorization: `Bearer ${DEMO.ops}` } }),
+      {
+        VERBATIM_SECRET: "short-but-sixteen!",
+        COMMITMENT_SECRET: "short",
+        BODY_CAP_BYTES: "lots",
+        HANDOFF_BATCH_MS: "5000",
+      },
+    );
     const body = JSON.parse(result.text) as { status: string; configErrors: string[]; recording: boolean };
     expect(body.status).toBe("misconfigured");
     expect(body.recording).toBe(false);
-    expect(body.configErrors.join("\n")).toContain("VERBATIM_SECRET");
+    expect(body.configErrors.join("\n")).toContain("COMMITMENT_SECRET");
     expect(body.configErrors.join("\n")).toContain("BODY_CAP_BYTES");
     expect(body.configErrors.join("\n")).toContain("HANDOFF_BATCH_MS must be a whole number of milliseconds");
     const page = await visit(new Request(`${SITE}/terms`), {

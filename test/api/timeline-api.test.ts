@@ -6,7 +6,7 @@ import { blobKey } from "../../worker/src/store/blob-store.ts";
 import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 import { exchanges, tamperRecord } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
-import { adminGet, SITE, visit } from "../helpers/visit.ts";
+import { adminGet, CONSOLE, SITE, visit } from "../helpers/visit.ts";
 
 type Call = {
   id: string;
@@ -79,7 +79,7 @@ describe("timeline and replay API", () => {
   });
 
   it("needs the bearer token", async () => {
-    const result = await visit(new Request(`${SITE}/__verbatim/api/sessions/${aliceSession}/timeline`));
+    const result = await visit(new Request(`${CONSOLE}/__verbatim/api/sessions/${aliceSession}/timeline`));
     expect(result.response.status).toBe(401);
   });
 

@@ -4,6 +4,15 @@ import type { Env } from "../../worker/src/env.ts";
 import { counters } from "../../worker/src/log/health-counters.ts";
 
 export const SITE = "https://shop.example";
+/** The console's own host (CONSOLE_HOST's default): a loopback name, so the demo credentials work. */
+export const CONSOLE = "https://console.localhost";
+/** Local-dev credentials per role (worker/src/access/local-credentials.ts). */
+export const DEMO = {
+  ops: "demo-ops",
+  support: "demo-support",
+  compliance: "demo-compliance",
+  admin: "demo-admin",
+} as const;
 
 export type Visit = { response: Response; body: Uint8Array; text: string };
 
@@ -43,9 +52,10 @@ export async function direct(origin: string, path: string, init: RequestInit = {
   return { response, body, text: new TextDecoder().decode(body) };
 }
 
-export function adminGet(path: string): Promise<Visit> {
+/** GET on the read API as compliance (who may read everything support can, and prove). */
+export function adminGet(path: string, token: string = DEMO.compliance): Promise<Visit> {
   return visit(
-    new Request(`${SITE}/__verbatim/api${path}`, { headers: { authorization: "Bearer test-token" } }),
+    new Request(`${CONSOLE}/__verbatim/api${path}`, { headers: { authorization: `Bearer ${token}` } }),
   );
 }
 

@@ -1,7 +1,8 @@
 import { Hono } from "hono";
-import { api } from "./api/routes.ts";
+import { siteHealth } from "./api/site-health.ts";
 import { loadConfig } from "./config/config.ts";
-import { consoleApp } from "./console/index.ts";
+import { siteHostProblem } from "./config/site-host.ts";
+import { consoleHost } from "./console-host.ts";
 import type { Env } from "./env.ts";
 import { VerbatimError } from "./errors/verbatim-error.ts";
 import { errorKind, log } from "./log/log.ts";
@@ -16,19 +17,24 @@ import { handleReplay, isReplayRequest } from "./replay/index.ts";
 
 const app = new Hono<{ Bindings: Env }>();
 
-app.route(`${RECORDER_PREFIX}/api`, api);
-// The support console: full paths under /__verbatim/, so it is mounted at the root.
-app.route("/", consoleApp);
+// On the site's origin the recorder answers nothing but a minimal health status: the console and its API
+// live on CONSOLE_HOST (console-host.ts), out of reach of any script running on a live page.
+app.get(`${RECORDER_PREFIX}/health`, (c) =>
+  c.json(siteHealth(loadConfig(c.env)), 200, { "cache-control": "no-store" }),
+);
 app.all(`${RECORDER_PREFIX}/*`, () => {
-  throw new VerbatimError(
-    "not_found",
-    "no such page: the console is at /__verbatim/, the API under /__verbatim/api/",
-  );
+  throw new VerbatimError("not_found", "not found");
 });
 
 app.all("*", (c) => {
   const loaded = loadConfig(c.env);
-  const config = loaded.ok ? loaded.config : loaded.passThrough;
+  const configured = loaded.ok ? loaded.config : loaded.passThrough;
+  // A site on the console's or the replays' registrable domain would be same-site with them: it is still
+  // proxied (the visitor never pays) but not recorded until ops move one of them (logged once per host).
+  const config =
+    configured && siteHostProblem(new URL(c.req.url).hostname, configured) !== null
+      ? { ...configured, recording: false }
+      : configured;
   if (!config) {
     log("error", "config_invalid_origin");
     return new Response(badGatewayPage("The recorder in front of this site is misconfigured."), {
@@ -56,6 +62,13 @@ app.onError((error, c) => {
 // the Durable Object class the RECORDER binding names.
 export { RecordingShard } from "./recorder/recording-shard.ts";
 
+/** Whether a request is for the console's own host (CONSOLE_HOST, any port). */
+function isConsoleRequest(request: Request, env: Env): boolean {
+  // From the raw var: with ORIGIN unusable there is no config, and the console must still say why.
+  const consoleHost = (env.CONSOLE_HOST ?? "console.localhost").trim().toLowerCase();
+  return new URL(request.url).hostname.toLowerCase() === consoleHost;
+}
+
 /** Queue names as in wrangler.toml: the records queue and its dead-letter queue. */
 const DEAD_LETTER_QUEUE = /-dlq$/;
 
@@ -64,6 +77,7 @@ export default {
     if (counters.startedAt === 0) counters.startedAt = Date.now();
     // Replay origins are answered from the archive alone: never proxied, never recorded.
     if (isReplayRequest(request, env)) return handleReplay(request, env, ctx);
+    if (isConsoleRequest(request, env)) return consoleHost.fetch(request, env, ctx);
     return app.fetch(request, env, ctx);
   },
   async queue(batch, env) {

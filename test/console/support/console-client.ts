@@ -1,7 +1,7 @@
-import { SITE, visit, type Visit } from "../../helpers/visit.ts";
+import { CONSOLE, DEMO, visit, type Visit } from "../../helpers/visit.ts";
 
 /** A support person's browser on the console: the login cookie, and forms posted from the console's origin. */
-export const ADMIN_TOKEN = "test-token";
+export const ADMIN_TOKEN = DEMO.compliance;
 
 export function consoleGet(
   path: string,
@@ -9,7 +9,7 @@ export function consoleGet(
   headers: Record<string, string> = {},
 ): Promise<Visit> {
   return visit(
-    new Request(SITE + path, {
+    new Request(CONSOLE + path, {
       headers: { ...(cookie ? { cookie } : {}), ...headers },
       redirect: "manual",
     }),
@@ -20,10 +20,10 @@ export function consolePost(
   path: string,
   fields: Record<string, string>,
   cookie: string | null,
-  origin: string | null = SITE,
+  origin: string | null = CONSOLE,
 ): Promise<Visit> {
   return visit(
-    new Request(SITE + path, {
+    new Request(CONSOLE + path, {
       method: "POST",
       headers: {
         "content-type": "application/x-www-form-urlencoded",
@@ -40,13 +40,14 @@ export function consolePost(
 export function consoleCookieOf(result: Visit): string | null {
   for (const line of result.response.headers.getSetCookie()) {
     const pair = line.split(";")[0] ?? "";
-    if (pair.startsWith("verbatim_console=") && pair.length > "verbatim_console=".length) return pair;
+    const name = /^(__Host-)?verbatim_console=/.exec(pair)?.[0];
+    if (name !== undefined && pair.length > name.length) return pair;
   }
   return null;
 }
 
-export async function logIn(): Promise<string> {
-  const result = await consolePost("/__verbatim/login", { token: ADMIN_TOKEN, next: "/__verbatim/" }, null);
+export async function logIn(token: string = ADMIN_TOKEN): Promise<string> {
+  const result = await consolePost("/__verbatim/login", { token, next: "/__verbatim/" }, null, CONSOLE);
   const cookie = consoleCookieOf(result);
   if (!cookie) throw new Error(`login failed: ${result.response.status} ${result.text.slice(0, 200)}`);
   return cookie;

@@ -1,37 +1,32 @@
-import { readStores } from "../store/record-reader.ts";
 import { Hono } from "hono";
-import { loadConfig } from "../config/config.ts";
-import type { Env } from "../env.ts";
-import { hasConsoleSession } from "../console/auth/console-auth.ts";
 import { VerbatimError } from "../errors/verbatim-error.ts";
+import { audit } from "../front/audit-look.ts";
+import type { AccessEnv } from "../front/access-env.ts";
+import { route } from "../front/route-access.ts";
+import { decodeCursor, encodeCursor, parseEnum, parseId, parseLimit } from "../read/query.ts";
+import { searchDetail } from "../read/search-detail.ts";
+import { parseSessionSearch } from "../read/session-search.ts";
 import { ArchiveReader } from "../store/archive-reader.ts";
 import { R2BlobStore } from "../store/blob-store.ts";
-import { requireToken } from "./auth.ts";
-import { health } from "./health.ts";
-import { decodeCursor, encodeCursor, parseEnum, parseId, parseLimit } from "../read/query.ts";
+import { readStores } from "../store/record-reader.ts";
+import { auditApi } from "./audit-routes.ts";
+import { opsApi } from "./ops-routes.ts";
 import { prove } from "./prove.ts";
-import { parseSessionSearch } from "../read/session-search.ts";
 import { timelineApi } from "./timeline-routes.ts";
+import { tokensApi } from "./token-routes.ts";
 import { exchangeView, sessionView } from "./views.ts";
 
-/** The recorder's read API under /__verbatim/api (documented in the README). */
-export const api = new Hono<{ Bindings: Env }>();
+/**
+ * The recorder's read API under /__verbatim/api on the console's host (documented in the README). Every
+ * route declares its role; every look at archive data writes one audit entry first.
+ */
+export const api = new Hono<AccessEnv>();
 
-api.get("/health", async (c) => c.json(await health(loadConfig(c.env), c.env)));
+opsApi(api);
 
-api.use("*", async (c, next) => {
-  const loaded = loadConfig(c.env);
-  const token = loaded.ok ? loaded.config.adminToken : (loaded.passThrough?.adminToken ?? null);
-  return requireToken(() => token, hasConsoleSession)(c, next);
-});
-
-api.get("/sessions", async (c) => {
-  const loaded = loadConfig(c.env);
-  const { filter, limit } = await parseSessionSearch(
-    c.req.query(),
-    loaded.ok ? loaded.config.secret : null,
-    Date.now(),
-  );
+route(api, "GET", "/sessions", "support", async (c) => {
+  const { filter, limit } = await parseSessionSearch(c.req.query(), c.get("config").secret, Date.now());
+  await audit(c, "search", null, searchDetail(filter));
   const rows = await new ArchiveReader(readStores(c.env)).listSessions(filter);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
@@ -41,19 +36,21 @@ api.get("/sessions", async (c) => {
   });
 });
 
-api.get("/sessions/:id", async (c) => {
+route(api, "GET", "/sessions/:id", "support", async (c) => {
   const id = parseId("session id", c.req.param("id"));
+  await audit(c, "session.view", id);
   const row = await new ArchiveReader(readStores(c.env)).getSession(id);
   if (!row) throw new VerbatimError("not_found", `no session ${id}`);
   return c.json(sessionView(row));
 });
 
-api.get("/sessions/:id/exchanges", async (c) => {
+route(api, "GET", "/sessions/:id/exchanges", "support", async (c) => {
   const id = parseId("session id", c.req.param("id"));
-  const reader = new ArchiveReader(readStores(c.env));
-  if (!(await reader.getSession(id))) throw new VerbatimError("not_found", `no session ${id}`);
   const limit = parseLimit(c.req.query("limit"), 100, 500);
   const cursor = decodeCursor(c.req.query("cursor"), ["number", "string"]);
+  await audit(c, "session.view", id, { exchanges: true });
+  const reader = new ArchiveReader(readStores(c.env));
+  if (!(await reader.getSession(id))) throw new VerbatimError("not_found", `no session ${id}`);
   const rows = await reader.listExchanges(
     id,
     cursor ? { startedAt: cursor[0] as number, id: cursor[1] as string } : null,
@@ -67,16 +64,18 @@ api.get("/sessions/:id/exchanges", async (c) => {
   });
 });
 
-api.get("/exchanges/:id", async (c) => {
+route(api, "GET", "/exchanges/:id", "support", async (c) => {
   const id = parseId("exchange id", c.req.param("id"));
+  await audit(c, "exchange.view", id);
   const row = await new ArchiveReader(readStores(c.env)).getExchange(id);
   if (!row) throw new VerbatimError("not_found", `no exchange ${id}`);
   return c.json(exchangeView(row));
 });
 
-api.get("/exchanges/:id/body", async (c) => {
+route(api, "GET", "/exchanges/:id/body", "support", async (c) => {
   const id = parseId("exchange id", c.req.param("id"));
   const part = parseEnum("part", c.req.query("part"), ["request", "response"] as const) ?? "response";
+  await audit(c, "body.view", id, { part });
   const row = await new ArchiveReader(readStores(c.env)).getExchange(id);
   if (!row) throw new VerbatimError("not_found", `no exchange ${id}`);
   const digest = part === "request" ? row.request_body_digest : row.response_body_digest;
@@ -107,7 +106,9 @@ api.get("/exchanges/:id/body", async (c) => {
 
 api.route("/", timelineApi);
 api.route("/exchanges", prove);
+api.route("/tokens", tokensApi);
+api.route("/audit", auditApi);
 
-api.all("*", () => {
+route(api, "ALL", "*", "public", () => {
   throw new VerbatimError("not_found", "no such API endpoint; see the README for the list");
 });

@@ -1,42 +1,36 @@
 import { Hono } from "hono";
-import { loadConfig } from "../config/config.ts";
+import { VerbatimError } from "../errors/verbatim-error.ts";
+import type { AccessEnv } from "../front/access-env.ts";
+import { audit } from "../front/audit-look.ts";
+import { route } from "../front/route-access.ts";
 import { loadReplayFrame } from "../read/load-replay.ts";
 import { loadCustomerTimeline, loadSessionTimeline } from "../read/load-timeline.ts";
-import type { Env } from "../env.ts";
-import { VerbatimError } from "../errors/verbatim-error.ts";
 import { parseId } from "../read/query.ts";
 import { customerTokenOf } from "../read/session-search.ts";
 import { customerTimelineView, replayView, timelineView } from "./timeline-views.ts";
 import { sessionView } from "./views.ts";
 
-/** Timelines and replay frames as JSON, behind the read API's token (mounted by routes.ts). */
-export const timelineApi = new Hono<{ Bindings: Env }>();
+/** Timelines and replay frames as JSON (mounted by routes.ts); support role, each look audited. */
+export const timelineApi = new Hono<AccessEnv>();
 
-timelineApi.get("/sessions/:id/timeline", async (c) => {
-  const { session, customerTokens, timeline } = await loadSessionTimeline(
-    c.env,
-    parseId("session id", c.req.param("id")),
-  );
+route(timelineApi, "GET", "/sessions/:id/timeline", "support", async (c) => {
+  const id = parseId("session id", c.req.param("id"));
+  await audit(c, "session.view", id);
+  const { session, customerTokens, timeline } = await loadSessionTimeline(c.env, id);
   return c.json({ session: sessionView(session), customerTokens, ...timelineView(timeline) });
 });
 
-timelineApi.get("/customers/timeline", async (c) => {
-  const loaded = loadConfig(c.env);
-  const token = customerTokenOf(c.req.query(), loaded.ok ? loaded.config.secret : null);
+route(timelineApi, "GET", "/customers/timeline", "support", async (c) => {
+  const token = customerTokenOf(c.req.query(), c.get("config").secret);
   if (token === null) throw new VerbatimError("bad_query", "customer is required: ?customer=<identifier>");
+  await audit(c, "customer.view", token);
   return c.json(customerTimelineView(await loadCustomerTimeline(c.env, token)));
 });
 
-timelineApi.get("/exchanges/:id/replay", async (c) => {
-  const loaded = loadConfig(c.env);
-  const config = loaded.ok ? loaded.config : loaded.passThrough;
-  if (!config)
-    throw new VerbatimError("storage_unavailable", "recorder is misconfigured; see /__verbatim/api/health");
-  const frame = await loadReplayFrame(
-    c.env,
-    parseId("exchange id", c.req.param("id")),
-    c.req.url,
-    config.replayHost,
-  );
+route(timelineApi, "GET", "/exchanges/:id/replay", "support", async (c) => {
+  const id = parseId("exchange id", c.req.param("id"));
+  await audit(c, "replay.open", id);
+  const viewer = c.get("principal")?.id ?? "anonymous";
+  const frame = await loadReplayFrame(c.env, id, c.req.url, c.get("config").replayHost, viewer);
   return c.json(replayView(frame));
 });

@@ -1,9 +1,10 @@
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AccessEnv } from "../front/access-env.ts";
+import { route } from "../front/route-access.ts";
 import { VerbatimError } from "../errors/verbatim-error.ts";
 import { errorKind, log } from "../log/log.ts";
-import { CONSOLE_ROOT } from "./auth/console-auth.ts";
-import type { ConsoleEnv } from "./console-env.ts";
+import { CONSOLE_ROOT } from "./console-root.ts";
 import { CONSOLE_CSS, CONSOLE_JS } from "./pages/console-css.ts";
 import { ErrorPage } from "./pages/login-page.tsx";
 import { loginRoutes } from "./routes/login.ts";
@@ -12,29 +13,32 @@ import { consoleHeaders } from "./routes/security-headers.ts";
 import { timelineRoutes } from "./routes/timelines.ts";
 
 /**
- * The support console, server-rendered HTML under /__verbatim/ on the site's host (the read API keeps
- * /__verbatim/api/). Mounted at "/" with full paths so both /__verbatim and /__verbatim/ resolve; paths it
- * does not know fall through to the recorder's JSON 404.
+ * The support console: server-rendered HTML under /__verbatim/ on the console's own host (CONSOLE_HOST; the
+ * read API keeps /__verbatim/api/). Mounted at "/" with full paths so both /__verbatim and /__verbatim/
+ * resolve. Every route declares its role (front/route-access.ts).
  */
-export const consoleApp = new Hono<ConsoleEnv>();
+export const consoleApp = new Hono<AccessEnv>();
 
 const TITLES: Readonly<Partial<Record<VerbatimError["code"], string>>> = {
   bad_query: "That request is not valid",
   not_found: "Not found",
+  forbidden: "Not allowed",
+  rate_limited: "Slow down",
   admin_disabled: "Console disabled",
   storage_unavailable: "Archive unavailable",
 };
 
 consoleApp.use(`${CONSOLE_ROOT}*`, consoleHeaders);
-consoleApp.get("/__verbatim", (c) => c.redirect(CONSOLE_ROOT, 301));
+route(consoleApp, "GET", "/", "public", (c) => c.redirect(CONSOLE_ROOT, 302));
+route(consoleApp, "GET", "/__verbatim", "public", (c) => c.redirect(CONSOLE_ROOT, 301));
 
-consoleApp.get(`${CONSOLE_ROOT}assets/console.css`, (c) =>
+route(consoleApp, "GET", `${CONSOLE_ROOT}assets/console.css`, "public", (c) =>
   c.body(CONSOLE_CSS, 200, {
     "content-type": "text/css; charset=utf-8",
     "cache-control": "public, max-age=300",
   }),
 );
-consoleApp.get(`${CONSOLE_ROOT}assets/console.js`, (c) =>
+route(consoleApp, "GET", `${CONSOLE_ROOT}assets/console.js`, "public", (c) =>
   c.body(CONSOLE_JS, 200, {
     "content-type": "text/javascript; charset=utf-8",
     "cache-control": "public, max-age=300",
@@ -47,6 +51,11 @@ timelineRoutes(consoleApp);
 
 consoleApp.onError((error, c) => {
   if (error instanceof VerbatimError) {
+    // A page opened without a credential goes to the sign-in form and comes back here afterwards.
+    if (error.code === "unauthorized" && c.req.method === "GET") {
+      const here = new URL(c.req.url);
+      return c.redirect(`${CONSOLE_ROOT}login?next=${encodeURIComponent(here.pathname + here.search)}`, 303);
+    }
     const status = error.status as ContentfulStatusCode;
     return c.html(
       ErrorPage({ title: TITLES[error.code] ?? "Error", message: error.message, status }),

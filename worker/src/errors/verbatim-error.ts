@@ -5,7 +5,9 @@
 export const ERROR_CODES = {
   bad_query: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
+  rate_limited: 429,
   admin_disabled: 503,
   storage_unavailable: 503,
   origin_unreachable: 502,

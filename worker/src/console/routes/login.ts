@@ -1,66 +1,44 @@
-import type { Context, Hono } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { sameSecret } from "../../api/auth.ts";
-import { VerbatimError } from "../../errors/verbatim-error.ts";
-import { log } from "../../log/log.ts";
-import { CONSOLE_ROOT, isSameOrigin, safeNext } from "../auth/console-auth.ts";
-import {
-  CONSOLE_COOKIE,
-  CONSOLE_SESSION_MS,
-  issueConsoleSession,
-  verifyConsoleSession,
-} from "../auth/session-cookie.ts";
-import { consoleSettings, type ConsoleEnv } from "../console-env.ts";
-import { ErrorPage, LoginPage } from "../pages/login-page.tsx";
+import type { Hono } from "hono";
+import type { AccessEnv } from "../../front/access-env.ts";
+import { clientOf, countFailure, tokenPrincipal } from "../../front/authenticate.ts";
+import { closeConsoleSession, openConsoleSession } from "../../access/console-session.ts";
+import { route } from "../../front/route-access.ts";
+import { CONSOLE_ROOT, safeNext } from "../console-root.ts";
+import { LoginPage } from "../pages/login-page.tsx";
 
-const COOKIE_PATH = "/__verbatim";
-
-/** GET/POST /__verbatim/login and POST /__verbatim/logout. */
-export function loginRoutes(app: Hono<ConsoleEnv>): void {
-  app.get(`${CONSOLE_ROOT}login`, async (c) => {
-    const settings = consoleSettings(c.env);
-    if ("disabled" in settings) throw new VerbatimError("admin_disabled", settings.disabled);
+/**
+ * GET/POST /__verbatim/login and POST /__verbatim/logout. Cross-site posts are refused by the host's CSRF
+ * middleware (hono/csrf) before they get here.
+ */
+export function loginRoutes(app: Hono<AccessEnv>): void {
+  route(app, "GET", `${CONSOLE_ROOT}login`, "public", (c) => {
     const next = safeNext(c.req.query("next"));
-    if (await verifyConsoleSession(settings, getCookie(c, CONSOLE_COOKIE), Date.now()))
-      return c.redirect(next, 303);
-    return c.html(LoginPage({ next, message: null, loggedOut: c.req.query("bye") === "1" }));
+    if (c.get("principal") !== null) return c.redirect(next, 303);
+    return c.html(
+      LoginPage({ next, message: null, loggedOut: c.req.query("bye") === "1", local: c.get("config").local }),
+    );
   });
 
-  app.post(`${CONSOLE_ROOT}login`, async (c) => {
-    if (!isSameOrigin(c)) return forbidden(c);
-    const settings = consoleSettings(c.env);
-    if ("disabled" in settings) throw new VerbatimError("admin_disabled", settings.disabled);
+  route(app, "POST", `${CONSOLE_ROOT}login`, "public", async (c) => {
+    const config = c.get("config");
     const form = await c.req.parseBody();
     const next = safeNext(typeof form.next === "string" ? form.next : undefined);
-    const token = typeof form.token === "string" ? form.token : "";
-    if (!(await sameSecret(token, settings.token))) {
-      log("warn", "console_login_failed");
-      return c.html(LoginPage({ next, message: "That is not the admin token. Try again." }), 401);
+    const token = typeof form.token === "string" ? form.token.trim() : "";
+    const now = Date.now();
+    const principal = await tokenPrincipal(token, config, c.env.DB, new URL(c.req.url).host, now);
+    if (principal === null) {
+      await countFailure(c, clientOf(c), now);
+      return c.html(
+        LoginPage({ next, message: "That token is not valid here. Try again.", local: config.local }),
+        401,
+      );
     }
-    setCookie(c, CONSOLE_COOKIE, await issueConsoleSession(settings, Date.now()), {
-      path: COOKIE_PATH,
-      httpOnly: true,
-      sameSite: "Strict",
-      secure: new URL(c.req.url).protocol === "https:",
-      maxAge: CONSOLE_SESSION_MS / 1000,
-    });
+    await openConsoleSession(c, config.secret, principal, now);
     return c.redirect(next, 303);
   });
 
-  app.post(`${CONSOLE_ROOT}logout`, (c) => {
-    if (!isSameOrigin(c)) return forbidden(c);
-    deleteCookie(c, CONSOLE_COOKIE, { path: COOKIE_PATH, secure: new URL(c.req.url).protocol === "https:" });
+  route(app, "POST", `${CONSOLE_ROOT}logout`, "public", (c) => {
+    closeConsoleSession(c);
     return c.redirect(`${CONSOLE_ROOT}login?bye=1`, 303);
   });
-}
-
-function forbidden(c: Context<ConsoleEnv>) {
-  return c.html(
-    ErrorPage({
-      title: "Request refused",
-      message: "This form was not submitted from the console's own pages (cross-site request refused).",
-      status: 403,
-    }),
-    403,
-  );
 }

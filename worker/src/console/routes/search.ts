@@ -4,11 +4,13 @@ import { encodeCursor } from "../../read/query.ts";
 import { parseSessionSearch } from "../../read/session-search.ts";
 import { VerbatimError } from "../../errors/verbatim-error.ts";
 import { ArchiveReader } from "../../store/archive-reader.ts";
-import { CONSOLE_ROOT, isSameOrigin, requireConsole } from "../auth/console-auth.ts";
-import type { ConsoleEnv } from "../console-env.ts";
+import type { AccessEnv } from "../../front/access-env.ts";
+import { audit } from "../../front/audit-look.ts";
+import { route } from "../../front/route-access.ts";
+import { searchDetail } from "../../read/search-detail.ts";
+import { CONSOLE_ROOT } from "../console-root.ts";
 import { readSearchForm, searchHref, toSessionQuery, type SearchForm } from "../model/search-form.ts";
 import { UTC, type Zone } from "../model/time-zone.ts";
-import { ErrorPage } from "../pages/login-page.tsx";
 import { SearchPage, type SearchResults } from "../pages/search-page.tsx";
 import { viewerZone } from "./viewer-zone.ts";
 
@@ -19,22 +21,18 @@ const PAGE_SIZE = 25;
  * which swaps the customer's identifier for its keyed hash and redirects to the GET, so the identifier never
  * appears in a URL, the browser's history or an access log.
  */
-export function searchRoutes(app: Hono<ConsoleEnv>): void {
-  app.get(CONSOLE_ROOT, requireConsole, async (c) => {
+export function searchRoutes(app: Hono<AccessEnv>): void {
+  route(app, "GET", CONSOLE_ROOT, "support", async (c) => {
     const form = readSearchForm(c.req.query());
     const outcome = await search(c, form);
     if ("message" in outcome) return c.html(page(outcome.form, outcome.zone, outcome.message, null), 400);
     return c.html(page(outcome.form, outcome.zone, null, outcome.results));
   });
 
-  app.post(`${CONSOLE_ROOT}search`, requireConsole, async (c) => {
-    if (!isSameOrigin(c))
-      return c.html(
-        ErrorPage({ title: "Request refused", message: "Cross-site form refused.", status: 403 }),
-        403,
-      );
+  route(app, "POST", `${CONSOLE_ROOT}search`, "support", async (c) => {
     const form = readSearchForm(await c.req.parseBody());
-    const outcome = await search(c, { ...form, cursor: "" });
+    // Only parsed here (the GET it redirects to runs the search, and writes the one audit entry).
+    const outcome = await search(c, { ...form, cursor: "" }, false);
     if ("message" in outcome) return c.html(page(outcome.form, outcome.zone, outcome.message, null), 400);
     const token = outcome.results.customerToken ?? "";
     return c.redirect(searchHref({ ...outcome.form, customer: "", customer_token: token, cursor: "" }), 303);
@@ -45,17 +43,18 @@ type Outcome =
   | { form: SearchForm; zone: Zone; results: SearchResults }
   | { form: SearchForm; zone: Zone; message: string };
 
-async function search(c: Context<ConsoleEnv>, form: SearchForm): Promise<Outcome> {
+async function search(c: Context<AccessEnv>, form: SearchForm, run = true): Promise<Outcome> {
   let zone = UTC;
   try {
     zone = viewerZone(c, form.tz);
     const { filter, limit } = await parseSessionSearch(
       toSessionQuery(form, zone),
-      c.get("settings").secret,
+      c.get("config").secret,
       Date.now(),
       PAGE_SIZE,
     );
-    const rows = await new ArchiveReader(readStores(c.env)).listSessions(filter);
+    if (run) await audit(c, "search", null, searchDetail(filter));
+    const rows = run ? await new ArchiveReader(readStores(c.env)).listSessions(filter) : [];
     const sessions = rows.slice(0, limit);
     const last = sessions.at(-1);
     return {

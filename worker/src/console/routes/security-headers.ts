@@ -1,35 +1,38 @@
-import type { MiddlewareHandler } from "hono";
-import { consoleSettings } from "../console-env.ts";
+import type { Context, MiddlewareHandler } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import type { AccessEnv } from "../../front/access-env.ts";
 
 /**
- * Console pages render recorded URLs and field values, so they get a strict CSP: no inline script or style,
- * forms only to the console, frames only from replay origins (`*.<REPLAY_HOST>` on the console's scheme and
- * port), and no framing of the console itself.
+ * Console pages render recorded URLs and field values, so they get a strict CSP (hono/secure-headers): no
+ * inline script or style, forms only to the console, frames only from replay origins (`*.<REPLAY_HOST>` on
+ * the console's scheme and port, so a framed replay cannot navigate itself to the live site), and no
+ * framing of the console itself.
  */
-export const consoleHeaders: MiddlewareHandler = async function consoleHeaders(c, next) {
-  await next();
-  const settings = consoleSettings(c.env);
+function replayFrames(c: Context): string {
   const here = new URL(c.req.url);
-  const frames =
-    "disabled" in settings
-      ? "'none'"
-      : `${here.protocol}//*.${settings.replayHost}${here.port ? `:${here.port}` : ""}`;
-  const headers = c.res.headers;
-  headers.set(
-    "content-security-policy",
-    [
-      "default-src 'none'",
-      "style-src 'self'",
-      "script-src 'self'",
-      "img-src 'self' data:",
-      "connect-src 'self'",
-      `frame-src ${frames}`,
-      "form-action 'self'",
-      "base-uri 'none'",
-      "frame-ancestors 'none'",
-    ].join("; "),
-  );
-  headers.set("x-content-type-options", "nosniff");
-  headers.set("referrer-policy", "no-referrer");
-  if (!headers.has("cache-control")) headers.set("cache-control", "private, no-store");
+  const replayHost = (c as Context<AccessEnv>).get("config").replayHost;
+  return `${here.protocol}//*.${replayHost}${here.port ? `:${here.port}` : ""}`;
+}
+
+const headers = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    styleSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    imgSrc: ["'self'", "data:"],
+    connectSrc: ["'self'"],
+    frameSrc: [replayFrames],
+    formAction: ["'self'"],
+    baseUri: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
+  referrerPolicy: "no-referrer",
+  xFrameOptions: "DENY",
+  crossOriginResourcePolicy: "same-origin",
+  crossOriginOpenerPolicy: "same-origin",
+});
+
+export const consoleHeaders: MiddlewareHandler<AccessEnv> = async function consoleHeaders(c, next) {
+  await headers(c, next);
+  if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "private, no-store");
 };

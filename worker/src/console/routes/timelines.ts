@@ -2,38 +2,47 @@ import type { Hono } from "hono";
 import { parseId } from "../../read/query.ts";
 import { customerTokenOf } from "../../read/session-search.ts";
 import { VerbatimError } from "../../errors/verbatim-error.ts";
-import { CONSOLE_ROOT, requireConsole } from "../auth/console-auth.ts";
-import type { ConsoleEnv } from "../console-env.ts";
+import type { AccessEnv } from "../../front/access-env.ts";
+import { audit } from "../../front/audit-look.ts";
+import { route } from "../../front/route-access.ts";
+import { CONSOLE_ROOT } from "../console-root.ts";
 import { loadCustomerTimeline, loadSessionTimeline } from "../../read/load-timeline.ts";
 import { loadReplayFrame } from "../../read/load-replay.ts";
 import { CustomerPage } from "../pages/customer-page.tsx";
-import { ReplayPage } from "../pages/replay-page.tsx";
+import { ReplayFullPage, ReplayPage } from "../pages/replay-page.tsx";
 import { SessionPage } from "../pages/session-page.tsx";
-import { viewerZone } from "./viewer-zone.ts";
+import { viewerOf, viewerZone } from "./viewer-zone.ts";
 
 /** The session timeline, the customer view and the replay frame: thin handlers over loaders and pages. */
-export function timelineRoutes(app: Hono<ConsoleEnv>): void {
-  app.get(`${CONSOLE_ROOT}sessions/:id`, requireConsole, async (c) => {
+export function timelineRoutes(app: Hono<AccessEnv>): void {
+  route(app, "GET", `${CONSOLE_ROOT}sessions/:id`, "support", async (c) => {
     const zone = viewerZone(c);
-    const loaded = await loadSessionTimeline(c.env, parseId("session id", c.req.param("id")));
+    const id = parseId("session id", c.req.param("id"));
+    await audit(c, "session.view", id);
+    const loaded = await loadSessionTimeline(c.env, id);
     return c.html(SessionPage({ ...loaded, zone }));
   });
 
-  app.get(`${CONSOLE_ROOT}customers`, requireConsole, async (c) => {
+  route(app, "GET", `${CONSOLE_ROOT}customers`, "support", async (c) => {
     const zone = viewerZone(c);
-    const token = customerTokenOf(c.req.query(), c.get("settings").secret);
+    const token = customerTokenOf(c.req.query(), c.get("config").secret);
     if (token === null)
       throw new VerbatimError(
         "bad_query",
         "give the customer's identifier: /__verbatim/customers?customer=<identifier>",
       );
+    await audit(c, "customer.view", token);
     return c.html(CustomerPage({ timeline: await loadCustomerTimeline(c.env, token), zone }));
   });
 
-  app.get(`${CONSOLE_ROOT}replay/:id`, requireConsole, async (c) => {
+  route(app, "GET", `${CONSOLE_ROOT}replay/:id`, "support", async (c) => {
     const zone = viewerZone(c);
     const id = parseId("exchange id", c.req.param("id"));
-    const frame = await loadReplayFrame(c.env, id, c.req.url, c.get("settings").replayHost);
+    await audit(c, "replay.open", id);
+    const frame = await loadReplayFrame(c.env, id, c.req.url, c.get("config").replayHost, viewerOf(c));
+    // "Open in its own tab" is this page with only the frame, full-window: a replay is never a top-level
+    // document, where the sandbox and the console's frame-src could not hold it.
+    if (c.req.query("full") === "1") return c.html(ReplayFullPage({ frame }));
     return c.html(ReplayPage({ frame, zone }));
   });
 }

@@ -1,6 +1,12 @@
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
+import type { AccessEnv } from "../../front/access-env.ts";
 import { parseZone, UTC, type Zone } from "../model/time-zone.ts";
+
+/** The identity a replay grant is bound to: the principal's (route guards ensure there is one). */
+export function viewerOf(c: Context<AccessEnv>): string {
+  return c.get("principal")?.id ?? "anonymous";
+}
 
 const ZONE_COOKIE = "verbatim_tz";
 
@@ -12,7 +18,7 @@ export function viewerZone(c: Context, chosen: string | undefined = c.req.query(
   if (chosen !== undefined && chosen !== "") {
     const zone = parseZone(chosen);
     setCookie(c, ZONE_COOKIE, zone.id, {
-      path: "/__verbatim",
+      path: "/",
       httpOnly: true,
       sameSite: "Strict",
       secure: new URL(c.req.url).protocol === "https:",
