@@ -41,36 +41,99 @@ function capture(
   };
 }
 
-describe("personalReason", () => {
-  it.each([
-    ["a public stylesheet", "text/css", [["cache-control", "public, max-age=3600"]], [], null],
-    ["a stylesheet with no cache headers", "text/css", [], [], null],
-    ["an image with max-age", "image/png", [["cache-control", "max-age=60"]], [], null],
-    ["public JSON", "application/json", [["cache-control", "public"]], [], null],
-    ["JSON with s-maxage", "application/json", [["cache-control", "s-maxage=60"]], [], null],
+const NOT_SHAREABLE = "not declared shareable (no Cache-Control: public or s-maxage)";
+const PRIVATE = "Cache-Control: private or no-store";
+const VARY = "Vary on Cookie, Authorization or *";
+const COOKIE = "sets a cookie";
+
+describe("personalReason: only captures declared shareable stand in for another session's", () => {
+  const cases: Array<
     [
-      "private",
-      "text/css",
-      [["cache-control", "private, no-cache"]],
+      name: string,
+      type: string,
+      response: [string, string][],
+      request: [string, string][],
+      reason: string | null,
+    ]
+  > = [
+    ["static JS with no Cache-Control", "application/javascript", [], [], NOT_SHAREABLE],
+    ["a stylesheet with no cache headers", "text/css", [], [], NOT_SHAREABLE],
+    [
+      "an image with max-age only (a browser's own cache)",
+      "image/png",
+      [["cache-control", "max-age=600"]],
       [],
-      "Cache-Control: private or no-store",
+      NOT_SHAREABLE,
     ],
-    ["no-store", "image/png", [["cache-control", "no-store"]], [], "Cache-Control: private or no-store"],
+    ["JSON with no-cache", "application/json", [["cache-control", "no-cache"]], [], NOT_SHAREABLE],
     [
-      "Vary: Cookie",
+      "must-revalidate alone",
       "text/css",
-      [["vary", "Accept-Encoding, Cookie"]],
+      [["cache-control", "max-age=60, must-revalidate"]],
       [],
-      "Vary on Cookie, Authorization or *",
+      NOT_SHAREABLE,
     ],
-    ["Vary: *", "text/css", [["vary", "*"]], [], "Vary on Cookie, Authorization or *"],
-    ["a Set-Cookie", "text/css", [["set-cookie", "a=[REDACTED]"]], [], "sets a cookie"],
+    ["public, max-age=600", "application/javascript", [["cache-control", "public, max-age=600"]], [], null],
+    ["s-maxage=60", "application/json", [["cache-control", "s-maxage=60"]], [], null],
     [
-      "an answer to Authorization",
+      "public in upper case, split over two fields",
+      "text/css",
+      [
+        ["Cache-Control", "max-age=60"],
+        ["Cache-Control", "PUBLIC"],
+      ],
+      [],
+      null,
+    ],
+    [
+      "public with a Set-Cookie",
+      "text/css",
+      [
+        ["cache-control", "public, max-age=600"],
+        ["set-cookie", "a=[REDACTED]"],
+      ],
+      [],
+      COOKIE,
+    ],
+    ["public and private", "text/css", [["cache-control", "public, private"]], [], PRIVATE],
+    ["private", "text/css", [["cache-control", "private, no-cache"]], [], PRIVATE],
+    ["s-maxage with no-store", "image/png", [["cache-control", "s-maxage=60, no-store"]], [], PRIVATE],
+    [
+      "public with Vary: Cookie",
+      "text/css",
+      [
+        ["cache-control", "public"],
+        ["vary", "Accept-Encoding, Cookie"],
+      ],
+      [],
+      VARY,
+    ],
+    [
+      "public with Vary: Authorization",
+      "application/json",
+      [
+        ["cache-control", "public"],
+        ["vary", "authorization"],
+      ],
+      [],
+      VARY,
+    ],
+    [
+      "public with Vary: *",
+      "text/css",
+      [
+        ["cache-control", "public"],
+        ["vary", "*"],
+      ],
+      [],
+      VARY,
+    ],
+    [
+      "an answer to Authorization with max-age only",
       "text/css",
       [["cache-control", "max-age=60"]],
       [["authorization", "[REDACTED]"]],
-      "answered a request with Authorization, without public, s-maxage or must-revalidate",
+      NOT_SHAREABLE,
     ],
     [
       "an answer to Authorization, public",
@@ -79,32 +142,10 @@ describe("personalReason", () => {
       [["authorization", "x"]],
       null,
     ],
-    [
-      "JSON without a shared lifetime",
-      "application/json",
-      [],
-      [],
-      "a personalisable type without public, s-maxage or max-age",
-    ],
-    [
-      "HTML without a shared lifetime",
-      "text/html",
-      [["cache-control", "no-cache"]],
-      [],
-      "a personalisable type without public, s-maxage or max-age",
-    ],
-  ] as const)("%s", (_name, type, response, request, reason) => {
-    expect(
-      personalReason(
-        capture(
-          "c",
-          0,
-          type,
-          [...response].map(([n, v]) => [n, v]),
-          [...request].map(([n, v]) => [n, v]),
-        ),
-      ),
-    ).toBe(reason);
+    ["HTML with public", "text/html", [["cache-control", "public, max-age=60"]], [], null],
+  ];
+  it.each(cases)("%s", (_name, type, response, request, reason) => {
+    expect(personalReason(capture("c", 0, type, response, request))).toBe(reason);
   });
 });
 
@@ -123,10 +164,12 @@ describe("pickSharedCapture", () => {
     expect(pickSharedCapture(rows, at)?.id).toBe(id);
   });
 
-  it("never picks a personal capture", () => {
-    expect(
-      pickSharedCapture([capture("p", 100, "application/json", [["cache-control", "private"]])], 150),
-    ).toBeNull();
+  it.each([
+    ["a private capture", [["cache-control", "private"]]],
+    ["a script without Cache-Control", []],
+    ["a script with max-age only", [["cache-control", "max-age=600"]]],
+  ] as Array<[string, [string, string][]]>)("never picks %s", (_name, headers) => {
+    expect(pickSharedCapture([capture("p", 100, "application/javascript", headers)], 150)).toBeNull();
   });
 });
 

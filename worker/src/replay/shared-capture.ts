@@ -1,4 +1,3 @@
-import { classify, type ContentClass } from "../snapshot/content-class.ts";
 import type { ExchangeRow } from "../record/rows.ts";
 import { nearestBefore } from "./select-exchange.ts";
 
@@ -11,11 +10,16 @@ import { nearestBefore } from "./select-exchange.ts";
  */
 type HeaderList = ReadonlyArray<readonly [string, string]>;
 
-/** Classes whose bodies are the same for every visitor unless the headers say otherwise. */
-const STATIC_CLASSES: ReadonlySet<ContentClass> = new Set(["css", "js", "image", "font"]);
-
-/** Reasons a capture is one visitor's own, checked in order (RFC 9111 §3, §3.5, §5.2.2; RFC 6265 §8). */
-const PERSONAL_RULES: ReadonlyArray<readonly [string, (c: Capture) => boolean]> = [
+/**
+ * Reasons a capture may not stand in for another visitor's response, checked in order; the first that holds
+ * is given. A capture is shared only when its origin declared it fit for a shared cache (RFC 9111 §3,
+ * §5.2.2.9 public, §5.2.2.10 s-maxage): a script or JSON with no Cache-Control, or only max-age (a browser's
+ * own cache), may be personal, and one customer's personalised script was once served in another's replay.
+ * Even then, private or no-store (§5.2.2.7, §5.2.2.5), a Vary on who is asking (§4.1) and a Set-Cookie
+ * (RFC 6265 §8: the cookie is one visitor's) keep it in its session. An answer to Authorization needs public
+ * or s-maxage too (§3.5), which the last rule asks of every capture.
+ */
+const PERSONAL_RULES: ReadonlyArray<readonly [reason: string, holds: (c: Capture) => boolean]> = [
   ["Cache-Control: private or no-store", (c) => c.directives.has("private") || c.directives.has("no-store")],
   [
     "Vary on Cookie, Authorization or *",
@@ -23,24 +27,15 @@ const PERSONAL_RULES: ReadonlyArray<readonly [string, (c: Capture) => boolean]> 
   ],
   ["sets a cookie", (c) => c.setsCookie],
   [
-    "answered a request with Authorization, without public, s-maxage or must-revalidate",
-    (c) => c.authorized && !["public", "s-maxage", "must-revalidate"].some((d) => c.directives.has(d)),
-  ],
-  // Without an explicit shared-cache lifetime only static classes count as the same for everybody.
-  [
-    "a personalisable type without public, s-maxage or max-age",
-    (c) =>
-      !STATIC_CLASSES.has(c.cls) && !c.directives.has("public") && !c.directives.has("s-maxage") && !c.maxAge,
+    "not declared shareable (no Cache-Control: public or s-maxage)",
+    (c) => !c.directives.has("public") && !c.directives.has("s-maxage"),
   ],
 ];
 
 type Capture = {
-  directives: Set<string>;
-  vary: string[];
+  directives: ReadonlySet<string>;
+  vary: readonly string[];
   setsCookie: boolean;
-  authorized: boolean;
-  cls: ContentClass;
-  maxAge: boolean;
 };
 
 function header(headers: HeaderList, name: string): string[] {
@@ -48,20 +43,17 @@ function header(headers: HeaderList, name: string): string[] {
 }
 
 /** Why this capture may not stand in for another visitor's response, or null when it may. */
-export function personalReason(
-  row: Pick<ExchangeRow, "response_headers" | "request_headers" | "content_type">,
-): string | null {
+export function personalReason(row: Pick<ExchangeRow, "response_headers">): string | null {
   const response = JSON.parse(row.response_headers) as [string, string][];
-  const request = JSON.parse(row.request_headers) as [string, string][];
-  const directives = new Map<string, string>();
+  const directives = new Set<string>();
   for (const value of header(response, "cache-control")) {
     for (const part of value.split(",")) {
-      const [name = "", arg = ""] = part.trim().toLowerCase().split("=");
-      if (name !== "") directives.set(name, arg.replace(/"/g, ""));
+      const name = part.trim().toLowerCase().split("=")[0] ?? "";
+      if (name !== "") directives.add(name);
     }
   }
   const capture: Capture = {
-    directives: new Set(directives.keys()),
+    directives,
     vary: header(response, "vary").flatMap((v) =>
       v
         .toLowerCase()
@@ -69,11 +61,8 @@ export function personalReason(
         .map((s) => s.trim()),
     ),
     setsCookie: header(response, "set-cookie").length > 0,
-    authorized: header(request, "authorization").length > 0,
-    cls: classify(row.content_type),
-    maxAge: Number(directives.get("max-age") ?? "0") > 0,
   };
-  return PERSONAL_RULES.find(([, test]) => test(capture))?.[0] ?? null;
+  return PERSONAL_RULES.find(([, holds]) => holds(capture))?.[0] ?? null;
 }
 
 /** The capture to replay for a URL the session never fetched, among archive-wide captures of it. */
