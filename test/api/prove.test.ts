@@ -1,19 +1,26 @@
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { commitment, type MaskFinding } from "../../worker/src/mask/index.ts";
 import { exchanges } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
-import { SITE, visit } from "../helpers/visit.ts";
+import { CONSOLE, DEMO, visit } from "../helpers/visit.ts";
 
 async function prove(
   id: string,
   body: unknown,
 ): Promise<{
   status: number;
-  json: { matched?: boolean; findings?: { rule: string; location: string }[]; error?: { message: string } };
+  json: {
+    matched?: boolean;
+    findings?: { rule: string; location: string }[];
+    uncommitted?: { rule: string; location: string; why: string }[];
+    error?: { message: string };
+  };
 }> {
   const result = await visit(
-    new Request(`${SITE}/__verbatim/api/exchanges/${id}/prove`, {
+    new Request(`${CONSOLE}/__verbatim/api/exchanges/${id}/prove`, {
       method: "POST",
-      headers: { authorization: "Bearer test-token", "content-type": "application/json" },
+      headers: { authorization: `Bearer ${DEMO.compliance}`, "content-type": "application/json" },
       body: typeof body === "string" ? body : JSON.stringify(body),
     }),
   );
@@ -22,6 +29,7 @@ async function prove(
 
 describe("proof of masking", () => {
   let checkoutId = "";
+  let report: MaskFinding[] = [];
 
   beforeAll(async () => {
     const alice = new Customer("alice");
@@ -32,7 +40,9 @@ describe("proof of masking", () => {
       cvv: "987",
       product: "home-insurance",
     });
-    checkoutId = (await exchanges()).find((r) => r.method === "POST")?.id ?? "";
+    const checkout = (await exchanges()).find((r) => r.method === "POST");
+    checkoutId = checkout?.id ?? "";
+    report = JSON.parse(checkout?.mask_report ?? "[]") as MaskFinding[];
   });
 
   it("confirms the card number a compliance officer holds was the one masked, and where", async () => {
@@ -42,12 +52,30 @@ describe("proof of masking", () => {
     expect(result.json.findings).toContainEqual({ rule: "card-number", location: "form:cardNumber" });
   });
 
-  it("confirms a redacted CVV and rejects a wrong one", async () => {
-    expect((await prove(checkoutId, { value: "987" })).json.findings).toContainEqual({
+  it("keeps commitments under COMMITMENT_SECRET, never VERBATIM_SECRET", () => {
+    const card = report.find((f) => f.rule === "card-number");
+    expect(card?.commitments).toContain(commitment(env.COMMITMENT_SECRET ?? "", "4242424242424242"));
+    expect(card?.commitments).not.toContain(commitment(env.VERBATIM_SECRET ?? "", "4242424242424242"));
+  });
+
+  it("cannot confirm a CVV or an expiry, and says they were withheld as guessable", async () => {
+    // A commitment to a 3-digit CVV is the CVV to whoever may call prove: a thousand guesses recover it.
+    expect(report.find((f) => f.rule === "card-security-code")).toEqual({
       rule: "card-security-code",
       location: "form:cvv",
+      count: 1,
+      uncommitted: "low-entropy",
     });
-    expect((await prove(checkoutId, { value: "988" })).json.matched).toBe(false);
+    for (const guess of ["987", "988"]) {
+      const result = await prove(checkoutId, { value: guess });
+      expect(result.json.matched).toBe(false);
+      expect(result.json.uncommitted).toEqual(
+        expect.arrayContaining([
+          { rule: "card-security-code", location: "form:cvv", why: "low-entropy" },
+          { rule: "card-expiry", location: "form:expiry", why: "low-entropy" },
+        ]),
+      );
+    }
   });
 
   it.each([

@@ -15,7 +15,10 @@ describe("card numbers", () => {
   ])("masks a %s card, keeping the last four and the length", (_name, input, expected) => {
     const report = new MaskContext();
     expect(maskValues(input, report, "t")).toBe(expected);
-    expect(report.findings).toEqual([{ rule: "card-number-anywhere", location: "t", count: 1 }]);
+    // A context without a commitment key (COMMITMENT_SECRET unset) commits to nothing and says so.
+    expect(report.findings).toEqual([
+      { rule: "card-number-anywhere", location: "t", count: 1, uncommitted: "no-commitment-key" },
+    ]);
   });
 
   it.each([

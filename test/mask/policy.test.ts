@@ -11,6 +11,8 @@ import { parseJsonPath, matchesJsonPath } from "../../worker/src/mask/policy/jso
 import { matchesSelector, parseSelector } from "../../worker/src/mask/policy/selector.ts";
 
 const enc = (text: string) => new TextEncoder().encode(text);
+/** The commitment key, apart from the hash key ("s"…) as COMMITMENT_SECRET is apart from VERBATIM_SECRET. */
+const KEY = "c".repeat(32);
 const dec = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 function policy(file: unknown): CompiledPolicy {
@@ -25,7 +27,7 @@ function mask(
   file: unknown = {},
   url = "https://s.example/page",
 ): { text: string; ctx: MaskContext } {
-  const ctx = new MaskContext({ policy: policy(file), secret: "s".repeat(32), url });
+  const ctx = new MaskContext({ policy: policy(file), secret: "s".repeat(32), commitmentSecret: KEY, url });
   return { text: dec(maskBody(enc(body), contentType, ctx)), ctx };
 }
 
@@ -231,7 +233,7 @@ describe("default value rules", () => {
 });
 
 describe("masking manifest", () => {
-  it("records where each rule fired and commits to each removed value", async () => {
+  it("records where each rule fired, commits to a card number and withholds guessable values", async () => {
     const { ctx } = mask(
       "cardNumber=4242+4242+4242+4242&cvv=123&expiry=12%2F29",
       "application/x-www-form-urlencoded",
@@ -243,15 +245,41 @@ describe("masking manifest", () => {
       "card-expiry@form:expiryx1",
     ]);
     const { commitment } = await import("../../worker/src/mask/index.ts");
-    expect(findings[0]?.commitments).toEqual([commitment("s".repeat(32), "4242424242424242")]);
-    expect(findings[1]?.commitments).toEqual([commitment("s".repeat(32), "123")]);
+    expect(findings[0]?.commitments).toEqual([commitment(KEY, "4242424242424242")]);
+    expect(findings[0]?.uncommitted).toBeUndefined();
+    // A CVV has 1,000 values: a commitment to it would be the CVV itself to anyone who may ask `prove`.
+    expect(findings[1]).toEqual({
+      rule: "card-security-code",
+      location: "form:cvv",
+      count: 1,
+      uncommitted: "low-entropy",
+    });
+    expect(findings[2]?.commitments).toBeUndefined();
+    expect(findings[2]?.uncommitted).toBe("low-entropy");
+  });
+
+  it("commits under the commitment key, never the hash key", async () => {
+    const { commitment } = await import("../../worker/src/mask/index.ts");
+    const { ctx } = mask("cardNumber=4242424242424242", "application/x-www-form-urlencoded");
+    const made = ctx.findings[0]?.commitments?.[0];
+    expect(made).toBe(commitment(KEY, "4242424242424242"));
+    expect(made).not.toBe(commitment("s".repeat(32), "4242424242424242"));
+  });
+
+  it("makes no commitment without a commitment key, and says so", () => {
+    const ctx = new MaskContext({ policy: policy({}), secret: "s".repeat(32) });
+    maskBody(enc("cardNumber=4242424242424242&cvv=123"), "application/x-www-form-urlencoded", ctx);
+    expect(ctx.findings.map((f) => [f.rule, f.commitments, f.uncommitted])).toEqual([
+      ["card-number", undefined, "no-commitment-key"],
+      ["card-security-code", undefined, "no-commitment-key"],
+    ]);
   });
 
   it("commits to a card's digits however it was written, so any spelling proves it", async () => {
     const { commitment } = await import("../../worker/src/mask/index.ts");
-    const digits = commitment("s".repeat(32), "4242424242424242");
+    const digits = commitment(KEY, "4242424242424242");
     for (const spelling of ["4242 4242 4242 4242", "4242-4242-4242-4242", "4242.4242.4242.4242"])
-      expect(commitment("s".repeat(32), spelling)).toBe(digits);
+      expect(commitment(KEY, spelling)).toBe(digits);
     const { ctx } = mask("<p>4242&nbsp;4242&nbsp;4242&nbsp;4242</p>", "text/html");
     expect(ctx.findings[0]?.commitments).toEqual([digits]);
   });

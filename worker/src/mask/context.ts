@@ -1,5 +1,4 @@
-import { hmac } from "@noble/hashes/hmac.js";
-import { sha256 } from "@noble/hashes/sha2.js";
+import { commitment, uncommittedReason, type UncommittedReason } from "./commitments.ts";
 import {
   compilePolicy,
   fieldWords,
@@ -11,21 +10,34 @@ import type { Selector } from "./policy/selector.ts";
 import type { FieldScope } from "./policy/types.ts";
 import type { DeclaredForm } from "./forms.ts";
 
-/** One finding of the masking manifest: a rule, where it fired, how often, and commitments to what it removed. */
-export type MaskFinding = { rule: string; location: string; count: number; commitments?: string[] };
+/**
+ * One finding of the masking manifest: a rule, where it fired, how often, and commitments to what it removed.
+ * `uncommitted` says why some (or all) of the values it removed have none (commitments.ts): `prove` cannot
+ * confirm those, and says so.
+ */
+export type MaskFinding = {
+  rule: string;
+  location: string;
+  count: number;
+  commitments?: string[];
+  uncommitted?: UncommittedReason;
+};
 
 /** Commitments kept per finding: enough to prove any value of a form or page, bounded for huge bodies. */
 const MAX_COMMITMENTS = 50;
-const encoder = new TextEncoder();
 
 /**
  * The masking of one exchange: the policy (rules narrowed to those whose URL pattern matches the
- * exchange), the key for hash tokens and commitments, and the manifest being built. Without a key, `hash`
- * falls back to redaction and no commitments are made (fail closed: an unkeyed hash of a CVV is guessable).
+ * exchange), the key for hash tokens, the key for commitments, and the manifest being built. Without a hash
+ * key, `hash` falls back to redaction (fail closed: an unkeyed hash of a CVV is guessable); without a
+ * commitment key no commitments are made. The two keys are never the same secret (config.ts).
  */
 export class MaskContext {
   readonly policy: CompiledPolicy;
+  /** Keys hash tokens (VERBATIM_SECRET). */
   readonly secret: string | null;
+  /** Keys commitments (COMMITMENT_SECRET); null: none are made and findings say `no-commitment-key`. */
+  readonly commitmentSecret: string | null;
   /** The exchange's URL: forms on its page resolve their actions against it. */
   readonly url: string | null;
   /** Forms declared by the HTML masked in this context (output). */
@@ -56,6 +68,7 @@ export class MaskContext {
     options: {
       policy?: CompiledPolicy;
       secret?: string | null;
+      commitmentSecret?: string | null;
       url?: string | null;
       declaredForm?: DeclaredForm | null;
       side?: "request" | "response";
@@ -63,6 +76,7 @@ export class MaskContext {
   ) {
     this.policy = options.policy ?? defaultPolicy();
     this.secret = options.secret ?? null;
+    this.commitmentSecret = options.commitmentSecret ?? null;
     this.url = options.url ?? null;
     this.declaredForm = options.declaredForm ?? null;
     this.side = options.side ?? "request";
@@ -145,9 +159,11 @@ export class MaskContext {
       this.#findings.set(key, finding);
     }
     finding.count++;
-    if (removed !== null && this.secret !== null && (finding.commitments?.length ?? 0) < MAX_COMMITMENTS) {
-      (finding.commitments ??= []).push(commitment(this.secret, removed));
-    }
+    if (removed === null) return;
+    const withheld = uncommittedReason(this.commitmentSecret, rule, removed);
+    if (withheld !== null) finding.uncommitted = withheld;
+    else if (this.commitmentSecret !== null && (finding.commitments?.length ?? 0) < MAX_COMMITMENTS)
+      (finding.commitments ??= []).push(commitment(this.commitmentSecret, removed));
   }
 
   get findings(): MaskFinding[] {
@@ -159,19 +175,6 @@ export class MaskContext {
     for (const finding of this.#findings.values()) sum += finding.count;
     return sum;
   }
-}
-
-/**
- * A keyed commitment to a removed value: HMAC-SHA-256(secret, "commit:" + value). Whoever holds the original
- * (a card number in a dispute) can show it was this value, via the prove endpoint, without the archive ever
- * holding it. Card-like values commit to their digits, so "4242 4242…" and "4242-4242…" prove alike.
- */
-export function commitment(secret: string, value: string): string {
-  const canonical = /^[0-9 .-]+$/.test(value) ? value.replace(/[ .-]/g, "") : value;
-  const mac = hmac(sha256, encoder.encode(secret), encoder.encode(`commit:${canonical}`));
-  let hex = "";
-  for (const byte of mac.subarray(0, 16)) hex += byte.toString(16).padStart(2, "0");
-  return hex;
 }
 
 function pathAndQuery(url: string | null): string | null {

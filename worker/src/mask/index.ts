@@ -1,4 +1,5 @@
-export { MaskContext, commitment, type MaskFinding } from "./context.ts";
+export { MaskContext, type MaskFinding } from "./context.ts";
+export { commitment, isLowEntropy, type UncommittedReason } from "./commitments.ts";
 export { maskBody, MaskError } from "./mask-body.ts";
 export { maskHeaders, type HeaderList } from "./headers.ts";
 export { maskUrl } from "./url.ts";

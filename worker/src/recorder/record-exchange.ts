@@ -57,7 +57,7 @@ async function record(
   sink: FailureSink,
 ): Promise<RecordMessage> {
   const { request, response } = pending;
-  const ctx = recorderMaskContext(config.secret, request.url);
+  const ctx = recorderMaskContext(config.secret, request.url, config.commitmentSecret);
   const responseType = response.headers.get("content-type");
   const requestType = request.headers.get("content-type");
   // Forms a served page declares are learned as soon as it is masked; D1 is written in the background.

@@ -21,7 +21,15 @@ export function activePolicy(): CompiledPolicy {
   return result.policy;
 }
 
-/** The masking context the recorder (and replay, to match recorded URLs) uses for one exchange. */
-export function recorderMaskContext(secret: string, url: string): MaskContext {
-  return new MaskContext({ policy: activePolicy(), secret, url });
+/**
+ * The masking context the recorder (and replay, to match recorded URLs) uses for one exchange. `secret` keys
+ * hash tokens; `commitmentSecret` (COMMITMENT_SECRET, the recorder's only) keys commitments, and replay,
+ * which keeps no manifest, passes none.
+ */
+export function recorderMaskContext(
+  secret: string,
+  url: string,
+  commitmentSecret: string | null = null,
+): MaskContext {
+  return new MaskContext({ policy: activePolicy(), secret, commitmentSecret, url });
 }
