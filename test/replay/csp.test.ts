@@ -14,6 +14,9 @@ describe("replayCsp", () => {
     expect(csp).toContain("default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:");
     expect(csp).toContain("connect-src 'self'");
     expect(csp).toContain("form-action 'self'");
+    // data: and blob: documents would run in realms the egress guard never saw.
+    expect(csp).toContain("frame-src 'self';");
+    expect(csp).toContain("object-src 'self';");
     expect(csp).toContain("frame-ancestors https://shop.example");
     expect(csp).toContain("report-uri /__verbatim-replay/csp-report");
     expect(replayCsp([])).toContain("frame-ancestors 'none'");
@@ -23,21 +26,19 @@ describe("replayCsp", () => {
 describe("consoleOrigins", () => {
   it.each([
     [
-      "production: the site's origin",
-      "https://shop.example",
+      "production: the console's own host, on the replay's scheme",
+      "verbatim.example.net",
       "https://s--p.replay.example.com/",
-      "replay.example.com",
-      ["https://shop.example"],
+      ["https://verbatim.example.net"],
     ],
     [
-      "local: the recorder on the replay's port too",
-      "http://127.0.0.1:8787",
+      "local: the console host on the replay's port",
+      "console.localhost",
       "http://s--p.replay.localhost:8787/x",
-      "replay.localhost",
-      ["http://127.0.0.1:8787", "http://localhost:8787"],
+      ["http://console.localhost:8787"],
     ],
-  ])("%s", (_name, site, request, host, expected) => {
-    expect(consoleOrigins(site, new URL(request), host)).toEqual(expected);
+  ])("%s", (_name, consoleHost, request, expected) => {
+    expect(consoleOrigins(consoleHost, new URL(request))).toEqual(expected);
   });
 });
 

@@ -1,11 +1,13 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { replayUrl } from "../../worker/src/replay/replay-host.ts";
+import { withEgressGuard } from "../../worker/src/replay/egress-guard.ts";
 import { integrityMatches } from "../../worker/src/replay/sri.ts";
 import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 import { blobText, exchanges } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
 import { SITE, visit } from "../helpers/visit.ts";
+import { grantCookieFor } from "./support/replay-grants.ts";
 import { SRI_ASSETS, SRI_PAGE, sriHash } from "../origin/edge-origin.ts";
 
 const REPLAY_HOST = env.REPLAY_HOST ?? "replay.localhost";
@@ -19,7 +21,9 @@ async function replay(pageView: ExchangeRow, path: string, dest: string): Promis
     "http://127.0.0.1/",
     REPLAY_HOST,
   );
-  const { response, body } = await visit(new Request(url, { headers: { "sec-fetch-dest": dest } }));
+  // Inside the console's frame, with the grant cookie the frame's entry URL left (replay-access.test.ts).
+  const cookie = await grantCookieFor(pageView.session_id);
+  const { response, body } = await visit(new Request(url, { headers: { "sec-fetch-dest": dest, cookie } }));
   return new Response(body, response);
 }
 
@@ -48,15 +52,15 @@ describe("replay of a page whose subresources carry integrity", () => {
   });
 
   it("drops integrity for the masked script only, every other byte as recorded", async () => {
-    const response = await replay(page, "/sri", "document");
+    const response = await replay(page, "/sri", "iframe");
     expect(response.status).toBe(200);
     const masked = ` integrity="${sriHash("sha384", SRI_ASSETS["/sri/card.js"].body)}"`;
     expect(SRI_PAGE).toContain(masked);
-    expect(await response.text()).toBe(SRI_PAGE.replace(masked, ""));
+    expect(await response.text()).toBe(withEgressGuard(SRI_PAGE.replace(masked, "")));
   });
 
   it("keeps integrity that the replayed subresources still pass", async () => {
-    const html = await (await replay(page, "/sri", "document")).text();
+    const html = await (await replay(page, "/sri", "iframe")).text();
     for (const [path, dest] of [
       ["/sri/plain.js", "script"],
       ["/sri/plain.css", "style"],

@@ -1,6 +1,8 @@
 import { env } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from "vitest";
 import { gzipSync } from "fflate";
+import { GUARD_TAG, withEgressGuard } from "../../worker/src/replay/egress-guard.ts";
+import { GRANT_PATH } from "../../worker/src/replay/replay-access.ts";
 import { replayUrl } from "../../worker/src/replay/replay-host.ts";
 import { rewriteBody } from "../../worker/src/replay/rewrite-body.ts";
 import { siteOriginOf } from "../../worker/src/replay/site-origin.ts";
@@ -10,6 +12,7 @@ import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 import { blob, exchanges } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
 import { sameBytes, SITE, visit, type Visit } from "../helpers/visit.ts";
+import { grantCookieFor } from "./support/replay-grants.ts";
 
 const REPLAY_HOST = env.REPLAY_HOST ?? "replay.localhost";
 const STATIC = [
@@ -81,11 +84,17 @@ function replayOrigin(pageView: ExchangeRow): string {
   return new URL(url).origin;
 }
 
+/**
+ * A request as the support agent's browser sends it inside the console's frame: with the grant cookie for
+ * the session named in the host (replay-access.test.ts covers requests without one).
+ */
 async function replayAt(
   url: string,
   init: { method?: string; dest?: string; accept?: string; body?: string; type?: string } = {},
 ): Promise<Visit> {
   const headers = new Headers({ "sec-fetch-dest": init.dest ?? "empty", accept: init.accept ?? "*/*" });
+  const session = /^https?:\/\/([0-9a-f]{32})--/.exec(url)?.[1];
+  if (session) headers.set("cookie", await grantCookieFor(session));
   if (init.type) headers.set("content-type", init.type);
   const request = new Request(url, {
     method: init.method ?? "GET",
@@ -159,10 +168,14 @@ describe("replay of recorded page views", () => {
 
   afterAll(() => fetchSpy.mockRestore());
 
-  it("serves a recorded page as stored, decoded, on its own origin", async () => {
-    const { response, body } = await replay(rec.product1, "/products/home-insurance", { dest: "document" });
+  it("serves a recorded page as stored, decoded, on its own origin, with the egress guard first", async () => {
+    const { response, body, text } = await replay(rec.product1, "/products/home-insurance", {
+      dest: "iframe",
+    });
     expect(response.status).toBe(200);
-    expect(sameBytes(body, await blob(rec.product1.response_body_digest))).toBe(true);
+    const stored = new TextDecoder("latin1").decode(await blob(rec.product1.response_body_digest));
+    expect(new TextDecoder("latin1").decode(body)).toBe(withEgressGuard(stored));
+    expect(text.split(GUARD_TAG)).toHaveLength(2);
     expect(response.headers.get("content-type")).toBe(rec.product1.content_type);
     expect(response.headers.get("content-encoding")).toBeNull();
     expect(response.headers.get("x-verbatim-exchange")).toBe(rec.product1.id);
@@ -172,7 +185,7 @@ describe("replay of recorded page views", () => {
   });
 
   it("rewrites only absolute URLs to the site, leaving every other byte as recorded", async () => {
-    const { response, text } = await replay(rec.mirror, "/mirror", { dest: "document" });
+    const { response, text } = await replay(rec.mirror, "/mirror", { dest: "iframe" });
     expect(response.status).toBe(200);
     const stored = await blob(rec.mirror.response_body_digest);
     expect(new TextDecoder().decode(stored)).toBe(MIRRORED);
@@ -180,7 +193,7 @@ describe("replay of recorded page views", () => {
       /(href="|src="|url\(|url\('|@import "|, )https:\/\/shop\.example\//g,
       "$1/",
     ).replace(`srcset="https://shop.example/`, `srcset="/`);
-    expect(text).toBe(expected);
+    expect(text).toBe(withEgressGuard(expected));
     expect(text).toContain("Seen at https://shop.example/terms");
     expect(text).toContain(`src="https://cdn.example/tracker.js"`);
     expect(
@@ -224,7 +237,7 @@ describe("replay of recorded page views", () => {
   it("answers a replayed login form with the recorded redirect, comparing the masked form", async () => {
     const result = await replay(rec.login, "/login", {
       method: "POST",
-      dest: "document",
+      dest: "iframe",
       type: "application/x-www-form-urlencoded",
       body: "username=alice&password=anything-at-all",
     });
@@ -233,10 +246,11 @@ describe("replay of recorded page views", () => {
     expect(result.response.headers.get("x-verbatim-match")).toBe("exact");
   });
 
-  it("redirects a navigation to another recorded page view to that page view's origin", async () => {
-    const { response } = await replay(rec.product1, "/terms", { dest: "document" });
+  it("redirects a navigation to another recorded page view to that page view's origin, with a grant", async () => {
+    const { response } = await replay(rec.product1, "/terms", { dest: "iframe" });
     expect(response.status).toBe(302);
-    expect(response.headers.get("location")).toBe(
+    const location = new URL(response.headers.get("location") ?? "");
+    const terms = new URL(
       replayUrl(
         { sessionId: rec.aliceSession, pageViewId: rec.terms.id },
         rec.terms.url,
@@ -244,6 +258,10 @@ describe("replay of recorded page views", () => {
         REPLAY_HOST,
       ),
     );
+    expect(location.origin).toBe(terms.origin);
+    expect(location.pathname).toBe(GRANT_PATH);
+    expect(location.searchParams.get("to")).toBe("/terms");
+    expect(location.searchParams.get("g")).toMatch(/^e\./);
   });
 
   it("serves the body a recorded 304 revalidated", async () => {
@@ -279,7 +297,7 @@ describe("replay of recorded page views", () => {
   it("says clearly when a page was not recorded in this session, and logs it", async () => {
     const before = (await events()).length;
     const { response, text } = await replay(rec.product1, "/apply?product=home-insurance", {
-      dest: "document",
+      dest: "iframe",
     });
     expect(response.status).toBe(404);
     expect(response.headers.get("x-verbatim-replay")).toBe("not-recorded");
@@ -334,7 +352,7 @@ describe("replay of recorded page views", () => {
     ],
     ["the bare replay host", () => `http://${REPLAY_HOST}/`, 400, "Not a replay origin"],
   ])("answers %s with a clear page", async (_name, url, status, title) => {
-    const { response, text } = await replayAt(url(), { dest: "document" });
+    const { response, text } = await replayAt(url(), { dest: "iframe" });
     expect(response.status).toBe(status);
     expect(text).toContain(title);
   });
@@ -347,7 +365,7 @@ describe("replay of recorded page views", () => {
     ["a broken escape", "/static/%zz"],
   ])("refuses %s with 400", async (_name, path) => {
     const before = (await events()).length;
-    const { response, text } = await replay(rec.product1, path, { dest: "document" });
+    const { response, text } = await replay(rec.product1, path, { dest: "iframe" });
     expect(response.status).toBe(400);
     expect(text).toContain("Bad replay URL");
     expect((await events()).length).toBe(before);
@@ -370,7 +388,11 @@ describe("replay of recorded page views", () => {
       REPLAY_HOST,
     );
     const request = new Request(url, {
-      headers: { "service-worker": "script", "sec-fetch-dest": "serviceworker" },
+      headers: {
+        "service-worker": "script",
+        "sec-fetch-dest": "serviceworker",
+        cookie: await grantCookieFor(rec.product1.session_id),
+      },
     });
     const { response } = await visit(request);
     responses.push(response);
@@ -387,14 +409,14 @@ describe("replay of recorded page views", () => {
         customMetadata: { encoding: "gzip", size: "29" },
       },
     );
-    const { response, text } = await replay(rec.mirror, "/mirror", { dest: "document" });
+    const { response, text } = await replay(rec.mirror, "/mirror", { dest: "iframe" });
     expect(response.status).toBe(502);
     expect(response.headers.get("x-verbatim-replay")).toBe("integrity-failed");
     expect(text).toContain("failed its integrity check");
     expect(text).not.toContain("edited after recording");
   });
 
-  it("never sets a cookie, always sends the replay CSP, and never asked the network", () => {
+  it("never sets a recorded cookie, always sends the replay CSP, and never asked the network", () => {
     expect(responses.length).toBeGreaterThan(20);
     for (const response of responses) {
       expect(response.headers.getSetCookie()).toEqual([]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { GUARD_TAG } from "../../worker/src/replay/egress-guard.ts";
 import { rewriteBody } from "../../worker/src/replay/rewrite-body.ts";
 import { rewriteCss } from "../../worker/src/replay/rewrite-css.ts";
 import { rewriteHtml } from "../../worker/src/replay/rewrite-html.ts";
@@ -211,7 +212,7 @@ describe("rewriteBody", () => {
       ...bytes("</a>"),
     ]);
     const out = rewriteBody(input, "text/html; charset=utf-8", site, REPLAY);
-    expect([...out]).toEqual([...bytes(`<a href="/x">`), 0xff, 0xc3, ...bytes("</a>")]);
+    expect([...out]).toEqual([...bytes(`${GUARD_TAG}<a href="/x">`), 0xff, 0xc3, ...bytes("</a>")]);
   });
 
   it.each([

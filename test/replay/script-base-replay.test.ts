@@ -1,10 +1,12 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { withEgressGuard } from "../../worker/src/replay/egress-guard.ts";
 import { replayUrl } from "../../worker/src/replay/replay-host.ts";
 import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 import { exchanges } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
 import { SITE, visit } from "../helpers/visit.ts";
+import { grantCookieFor } from "./support/replay-grants.ts";
 import { BASE_ASSETS, BASE_PAGE } from "../origin/edge-origin.ts";
 
 const REPLAY_HOST = env.REPLAY_HOST ?? "replay.localhost";
@@ -21,7 +23,9 @@ function replayUrlOf(pageView: ExchangeRow, path: string): string {
 /** What the support agent's browser gets for one path on the page view's replay origin. */
 async function replay(pageView: ExchangeRow, path: string, dest: string): Promise<Response> {
   const url = replayUrlOf(pageView, path);
-  const { response, body } = await visit(new Request(url, { headers: { "sec-fetch-dest": dest } }));
+  // Inside the console's frame, with the grant cookie the frame's entry URL left (replay-access.test.ts).
+  const cookie = await grantCookieFor(pageView.session_id);
+  const { response, body } = await visit(new Request(url, { headers: { "sec-fetch-dest": dest, cookie } }));
   return new Response(body, response);
 }
 
@@ -44,7 +48,7 @@ describe("replay of an app that builds API URLs from an absolute base", () => {
   });
 
   it("points the base at the replay origin in inline scripts and JSON islands, and drops the stale integrity", async () => {
-    const response = await replay(page, "/base", "document");
+    const response = await replay(page, "/base", "iframe");
     expect(response.status).toBe(200);
     const expected = BASE_PAGE.replace(
       'window.__BASE = {"base":"https://shop.example/"',
@@ -52,7 +56,7 @@ describe("replay of an app that builds API URLs from an absolute base", () => {
     )
       .replace('{"url":"https://shop.example/island"}', `{"url":"${origin}/island"}`)
       .replace(/ integrity="[^"]+"/, "");
-    expect(await response.text()).toBe(expected);
+    expect(await response.text()).toBe(withEgressGuard(expected));
   });
 
   it("rewrites string literals of the script, not its comments, regexes or code", async () => {

@@ -4,7 +4,8 @@
  * anything else (a third-party script, an absolute URL a script built) is blocked by the browser before it
  * leaves and reported to CSP_REPORT_PATH, where it is listed for support. Inline scripts, eval, data: and
  * blob: stay allowed because the recorded page used them and replay must run it as the customer's browser
- * did. Only the console may frame a replay.
+ * did. Only the console may frame a replay. Frames and objects only from the replay origin: a data: or blob:
+ * document would run in a realm of its own, where the egress guard (egress-guard.ts) never ran.
  */
 export const CSP_REPORT_PATH = "/__verbatim-replay/csp-report";
 
@@ -12,6 +13,8 @@ export function replayCsp(frameAncestors: readonly string[]): string {
   return [
     "default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:",
     "connect-src 'self'",
+    "frame-src 'self'",
+    "object-src 'self'",
     "form-action 'self'",
     "base-uri 'self'",
     `frame-ancestors ${frameAncestors.length > 0 ? frameAncestors.join(" ") : "'none'"}`,
@@ -20,19 +23,12 @@ export function replayCsp(frameAncestors: readonly string[]): string {
 }
 
 /**
- * Origins that may frame a replay: the console lives on the recorded site's own host (under /__verbatim/),
- * so that origin; locally the recorder also answers on 127.0.0.1 and localhost at the replay's port.
+ * Origins that may frame a replay: the console's, on its own host (CONSOLE_HOST), with the scheme and port
+ * the replay is served on (the same Worker answers both; locally http://console.localhost:8787).
  */
-export function consoleOrigins(siteOrigin: string, replayRequestUrl: URL, replayHost: string): string[] {
-  const origins = [siteOrigin];
-  if (replayHost === "localhost" || replayHost.endsWith(".localhost")) {
-    const port = replayRequestUrl.port === "" ? "" : `:${replayRequestUrl.port}`;
-    origins.push(
-      `${replayRequestUrl.protocol}//127.0.0.1${port}`,
-      `${replayRequestUrl.protocol}//localhost${port}`,
-    );
-  }
-  return [...new Set(origins)];
+export function consoleOrigins(consoleHost: string, replayRequestUrl: URL): string[] {
+  const port = replayRequestUrl.port === "" ? "" : `:${replayRequestUrl.port}`;
+  return [`${replayRequestUrl.protocol}//${consoleHost}${port}`];
 }
 
 /** Most URLs one report may list: a report is untrusted input and each URL becomes a D1 row. */

@@ -1,4 +1,4 @@
-import { readStores } from "../store/record-reader.ts";
+import { readStores, type ReadStores } from "../store/record-reader.ts";
 import { loadConfig, type Config } from "../config/config.ts";
 import type { DeclaredForm } from "../mask/forms.ts";
 import { recorderMaskContext } from "../mask/index.ts";
@@ -12,8 +12,19 @@ import { ReplayReader } from "../store/replay-reader.ts";
 import { archivedSubresources } from "./archived-subresource.ts";
 import { consoleOrigins, CSP_REPORT_PATH } from "./csp.ts";
 import { blockedEvents } from "./csp-report.ts";
+import { GUARD_PATH, GUARD_SCRIPT } from "./egress-guard.ts";
+import {
+  entryUrl,
+  GRANT_PATH,
+  grantCookie,
+  grantFromCookie,
+  refusedDestination,
+  samePath,
+} from "./replay-access.ts";
+import { eventAllowed, writeEvents, type ReplayEvent } from "./replay-events.ts";
+import { ENTRY_TTL_MS, sealGrant, verifyReplayGrant, type VerifiedGrant } from "./replay-grant.ts";
 import { replayOnlyHeaders } from "./replay-headers.ts";
-import { isReplayHost, parseReplayHost, replayUrl } from "./replay-host.ts";
+import { isReplayHost, parseReplayHost, type ReplayTarget } from "./replay-host.ts";
 import { comparableUrl, isNavigation, maskReplayRequest } from "./replay-request.ts";
 import { answerResponse, pageResponse, type ResponseContext } from "./replay-response.ts";
 import { targetProblem } from "./replay-target.ts";
@@ -89,11 +100,10 @@ async function replay(
   navigation: boolean,
 ): Promise<Response> {
   const url = new URL(request.url);
-  const bare = { request, navigation, frameAncestors: [] as string[] };
   const config = replayConfig(env);
   if (!config) {
     return pageResponse(
-      bare,
+      { request, navigation, frameAncestors: [] },
       {
         status: 503,
         title: "Replay unavailable",
@@ -104,6 +114,8 @@ async function replay(
       "unavailable",
     );
   }
+  const frameAncestors = consoleOrigins(config.consoleHost, url);
+  const bare = { request, navigation, frameAncestors };
   const target = parseReplayHost(url.host, config.replayHost);
   if (!target) {
     return pageResponse(
@@ -117,6 +129,10 @@ async function replay(
       "bad-request",
     );
   }
+  // The guard holds no data and must load even when the grant ran out between a page and its first script.
+  if (url.pathname === GUARD_PATH && request.method === "GET") return guardResponse(frameAncestors);
+  const refused = refusedDestination(request.headers);
+  if (refused) return noGrantPage(bare, `Refused: ${refused}.`);
   const problem = targetProblem(url.pathname + url.search);
   if (problem) {
     return pageResponse(
@@ -125,6 +141,17 @@ async function replay(
       "bad-request",
     );
   }
+  const now = Date.now();
+  if (url.pathname === GRANT_PATH) return exchangeGrant(url, target, config.secret, now, bare);
+  const grant = await verifyReplayGrant(
+    config.secret,
+    grantFromCookie(request.headers.get("cookie")) ?? "",
+    target.sessionId,
+    now,
+    "cookie",
+  );
+  if (!grant)
+    return noGrantPage(bare, "This browser holds no grant for this session's replay, or it has expired.");
 
   const reader = new ReplayReader(readStores(env));
   const pageView = await reader.pageView(target.sessionId, target.pageViewId);
@@ -145,7 +172,6 @@ async function replay(
   }
 
   const site = siteOriginOf(pageView.url);
-  const frameAncestors = consoleOrigins(site.origin, url, config.replayHost);
   const back = new URL(pageView.url).pathname + new URL(pageView.url).search;
   const blobs = new R2BlobStore(env.BLOBS);
   // Scripts' URLs to the site are rewritten to this origin; a subresource of the page is requested from it too.
@@ -168,11 +194,18 @@ async function replay(
   };
 
   if (url.pathname === CSP_REPORT_PATH && request.method === "POST") {
-    const events = await blockedEvents(request, target, config.secret, Date.now());
-    ctx.waitUntil(Promise.all(events.map((event) => reader.recordEvent(event))).catch(logEventFailure));
+    const allowed = await eventAllowed(env, target, grant);
+    if (allowed) {
+      const events = await blockedEvents(request, target, config.secret, now);
+      ctx.waitUntil(writeEvents(readStores(env), target, events).catch(logEventFailure));
+    }
     return new Response(null, {
-      status: 204,
-      headers: replayOnlyHeaders({ frameAncestors, outcome: "report", exchangeId: null }),
+      status: allowed ? 204 : 429,
+      headers: replayOnlyHeaders({
+        frameAncestors,
+        outcome: allowed ? "report" : "rate-limited",
+        exchangeId: null,
+      }),
     });
   }
   if (url.pathname.startsWith(OWN_PREFIX) || request.headers.get("service-worker") === "script") {
@@ -208,7 +241,17 @@ async function replay(
       outcome: "redirect",
       exchangeId: decision.pageView.id,
     });
-    headers.set("location", replayUrl(next, decision.pageView.url, request.url, config.replayHost));
+    // The next page view is another origin, where this browser holds no cookie yet: it enters with a grant
+    // for the same viewer, ending when this one does.
+    const entry = await sealGrant(config.secret, {
+      sessionId: target.sessionId,
+      viewerHash: grant.viewerHash,
+      expiresAt: now + ENTRY_TTL_MS,
+      until: grant.until,
+      use: "entry",
+    });
+    const to = new URL(decision.pageView.url);
+    headers.set("location", entryUrl(next, to.pathname + to.search, entry, request.url, config.replayHost));
     // 303 turns a form post into the GET that shows the page view it produced (RFC 9110 §15.4.4).
     return new Response(null, { status: METHODS_WITHOUT_BODY.has(request.method) ? 302 : 303, headers });
   }
@@ -224,15 +267,13 @@ async function replay(
   if (answer) return answerResponse(answer, rctx);
 
   ctx.waitUntil(
-    reader
-      .recordEvent({
-        at: Date.now(),
-        session_id: target.sessionId,
-        page_view_id: target.pageViewId,
-        kind: "not_recorded",
-        url: masked.url,
-      })
-      .catch(logEventFailure),
+    recordLimited(env, readStores(env), target, grant, {
+      at: now,
+      session_id: target.sessionId,
+      page_view_id: target.pageViewId,
+      kind: "not_recorded",
+      url: masked.url,
+    }).catch(logEventFailure),
   );
   return pageResponse(
     rctx,
@@ -244,6 +285,80 @@ async function replay(
     },
     "not-recorded",
   );
+}
+
+/**
+ * The grant endpoint: an entry grant from the console's frame URL, checked against the session in the host,
+ * becomes a cookie grant on this origin, and the browser goes on to the page (a path on this origin only).
+ */
+async function exchangeGrant(
+  url: URL,
+  target: ReplayTarget,
+  secret: string,
+  now: number,
+  bare: Pick<ResponseContext, "request" | "navigation" | "frameAncestors">,
+): Promise<Response> {
+  const entry = await verifyReplayGrant(
+    secret,
+    url.searchParams.get("g") ?? "",
+    target.sessionId,
+    now,
+    "entry",
+  );
+  if (!entry) {
+    return noGrantPage(bare, "This replay link has expired or belongs to another session.");
+  }
+  const cookie = await sealGrant(secret, {
+    sessionId: target.sessionId,
+    viewerHash: entry.viewerHash,
+    expiresAt: entry.until,
+    until: entry.until,
+    use: "cookie",
+  });
+  const headers = replayOnlyHeaders({
+    frameAncestors: bare.frameAncestors,
+    outcome: "grant",
+    exchangeId: null,
+  });
+  headers.append("set-cookie", grantCookie(cookie, entry.until, now));
+  headers.set("location", samePath(url.searchParams.get("to")));
+  // 303: whatever the method, the browser goes on with a GET of the page (RFC 9110 §15.4.4).
+  return new Response(null, { status: 303, headers });
+}
+
+/** Every refusal for want of a grant: the same page, so it tells nothing about the session or page view. */
+function noGrantPage(
+  bare: Pick<ResponseContext, "request" | "navigation" | "frameAncestors">,
+  why: string,
+): Response {
+  return pageResponse(
+    bare,
+    {
+      status: 403,
+      title: "Open this replay from the console",
+      message: `${why} Replays open only inside the Verbatim console, for a signed-in viewer.`,
+      back: null,
+    },
+    "no-grant",
+  );
+}
+
+function guardResponse(frameAncestors: readonly string[]): Response {
+  const headers = replayOnlyHeaders({ frameAncestors, outcome: "guard", exchangeId: null });
+  headers.set("content-type", "text/javascript; charset=utf-8");
+  headers.set("x-content-type-options", "nosniff");
+  return new Response(GUARD_SCRIPT, { status: 200, headers });
+}
+
+/** One "not recorded" event, within the grant's rate limit and the page view's cap. */
+async function recordLimited(
+  env: Env,
+  stores: ReadStores,
+  target: ReplayTarget,
+  grant: VerifiedGrant,
+  event: ReplayEvent,
+): Promise<void> {
+  if (await eventAllowed(env, target, grant)) await writeEvents(stores, target, [event]);
 }
 
 /** Rows with `encrypt`-sealed URL parts made comparable with a masked replay request. */

@@ -1,5 +1,6 @@
 import { charsetOf, classify } from "../snapshot/content-class.ts";
 import { binaryToBytes, bytesToBinary } from "../util/binary-string.ts";
+import { withEgressGuard } from "./egress-guard.ts";
 import { rewriteCss } from "./rewrite-css.ts";
 import { rewriteHtml } from "./rewrite-html.ts";
 import { rewriteScript } from "./rewrite-script.ts";
@@ -30,7 +31,8 @@ function rewriterFor(contentType: string | null): Rewriter | null {
 }
 
 /**
- * The body to send for a recorded one: the same bytes unless an absolute URL to the site had to change.
+ * The body to send for a recorded one: the same bytes unless an absolute URL to the site had to change, or
+ * it is an HTML document (which gets the egress guard).
  * `replayOrigin` is the origin of the replay request being answered (scripts' URLs name it).
  */
 export function rewriteBody(
@@ -45,8 +47,12 @@ export function rewriteBody(
   const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
   if (!rewrite || bytes.length === 0 || utf16 || charset?.startsWith("utf-16")) return bytes;
   const text = bytesToBinary(bytes);
-  // Most pages use root-relative URLs only: skip the parse when the site's host is never written out.
-  if (!site.mentioned.test(text)) return bytes;
-  const rewritten = rewrite(text, site, replayOrigin);
-  return rewritten === text ? bytes : binaryToBytes(rewritten);
+  const html = classify(contentType) === "html";
+  // Most pages use root-relative URLs only: skip the parse when the site's host is never written out (an
+  // HTML page with a srcdoc frame is parsed all the same: its srcdoc gets the egress guard).
+  const parse = site.mentioned.test(text) || (html && /srcdoc/i.test(text));
+  const rewritten = parse ? rewrite(text, site, replayOrigin) : text;
+  // Every HTML document runs the egress guard first (egress-guard.ts).
+  const guarded = html ? withEgressGuard(rewritten) : rewritten;
+  return guarded === text ? bytes : binaryToBytes(guarded);
 }

@@ -1,10 +1,11 @@
 import { Parser } from "htmlparser2";
+import { GUARD_TAG_ESCAPED } from "./egress-guard.ts";
 import { cssUrlEdits } from "./rewrite-css.ts";
 import { scriptUrlEdits } from "./rewrite-script.ts";
 import { applyEdits, type Edit } from "../util/edits.ts";
 import { leadingSpace, refreshUrlStart, rootRelativeEdit, type SiteOrigin } from "./site-origin.ts";
 import { srcsetUrlStarts } from "./srcset.ts";
-import { scanAttributes } from "./tag-attributes.ts";
+import { scanAttributes, type AttributeSpan } from "./tag-attributes.ts";
 import { urlAttributeKind, type UrlAttributeKind } from "./url-attributes.ts";
 
 /**
@@ -72,6 +73,7 @@ export function rewriteHtml(html: string, site: SiteOrigin, replayOrigin: string
         const tagStart = parser.startIndex;
         const tag = html.slice(tagStart, parser.endIndex + 1);
         for (const span of scanAttributes(tag)) {
+          if (name === "iframe" && span.name === "srcdoc") edits.push(srcdocGuardEdit(tag, span, tagStart));
           const kind = urlAttributeKind(name, span.name, attribs);
           if (kind === null) continue;
           const value = tag.slice(span.valueStart, span.valueEnd);
@@ -101,6 +103,17 @@ export function rewriteHtml(html: string, site: SiteOrigin, replayOrigin: string
   );
   parser.end(html);
   return applyEdits(html, edits);
+}
+
+/**
+ * A srcdoc document runs in a realm of its own, with the WebRTC constructors the egress guard removed from
+ * the page: it gets the guard first (egress-guard.ts). Written escaped (`&lt;`, `&#32;`), so the edit is valid
+ * in a quoted and an unquoted attribute value alike; a bare `srcdoc` gets a value.
+ */
+function srcdocGuardEdit(tag: string, span: AttributeSpan, offset: number): Edit {
+  const valued = tag.slice(span.start, span.end).includes("=");
+  const at = offset + (valued ? span.valueStart : span.end);
+  return { start: at, end: at, text: valued ? GUARD_TAG_ESCAPED : `="${GUARD_TAG_ESCAPED}"` };
 }
 
 function attributeEdits(kind: UrlAttributeKind, value: string, site: SiteOrigin, offset: number): Edit[] {

@@ -77,6 +77,7 @@ dl.fields dd { margin: 0; font-family: ui-monospace, Menlo, Consolas, monospace;
 .banner .integrity.mismatch, .banner .integrity.body_missing { color: #ff8a80; font-weight: 700; }
 .frame-nav { display: flex; justify-content: space-between; padding: 8px 24px; background: #e9ecf2; border-bottom: 1px solid var(--line); gap: 16px; }
 iframe.replay { width: 100%; height: 72vh; border: 0; border-bottom: 1px solid var(--line); background: #fff; display: block; }
+iframe.replay.full { position: fixed; inset: 0; height: 100vh; border-bottom: 0; }
 .login { max-width: 380px; margin: 12vh auto; }
 .login form { display: grid; gap: 12px; }
 details summary { cursor: pointer; color: var(--muted); }

@@ -54,7 +54,7 @@ export function ReplayPage(props: { frame: ReplayFrame; zone: Zone }) {
         ) : (
           <span class="muted">First page view of the session</span>
         )}
-        <a href={frame.replayUrl} target="_blank" rel="noopener noreferrer">
+        <a href={`/__verbatim/replay/${exchange.id}?full=1`} target="_blank" rel="noopener noreferrer">
           Open replay in its own tab
         </a>
         {frame.next ? (
@@ -65,13 +65,7 @@ export function ReplayPage(props: { frame: ReplayFrame; zone: Zone }) {
           <span class="muted">Last page view of the session</span>
         )}
       </nav>
-      <iframe
-        class="replay"
-        src={frame.replayUrl}
-        title={`Replay of ${exchange.url}`}
-        sandbox="allow-scripts allow-forms allow-same-origin"
-        referrerpolicy="no-referrer"
-      ></iframe>
+      <ReplayFrameElement frame={frame} />
       <main>
         <h2>Integrity checks</h2>
         <table>
@@ -117,5 +111,36 @@ export function ReplayPage(props: { frame: ReplayFrame; zone: Zone }) {
         )}
       </main>
     </Layout>
+  );
+}
+
+/**
+ * "Open replay in its own tab": the replay is never a top-level page (the replay origin refuses to be one),
+ * so the tab is a console page holding only the frame, full-window, under the same sandbox and frame-src.
+ */
+export function ReplayFullPage(props: { frame: ReplayFrame }) {
+  return (
+    <Layout title={`Replay ${new URL(props.frame.exchange.url).pathname}`} wide bare>
+      <ReplayFrameElement frame={props.frame} full />
+    </Layout>
+  );
+}
+
+/**
+ * The replay frame. The sandbox lets the recorded page run its scripts and forms on its own origin, and
+ * nothing else: no top-level navigation (`top.location`, `target=_top`), no popups (`window.open`), no
+ * downloads, no modals. The console's CSP `frame-src` (replay origins only) stops the frame navigating itself
+ * to the live site; the egress guard inside the replay cancels such navigations before they connect.
+ */
+function ReplayFrameElement(props: { frame: ReplayFrame; full?: boolean }) {
+  const { frame } = props;
+  return (
+    <iframe
+      class={props.full ? "replay full" : "replay"}
+      src={frame.replayUrl}
+      title={`Replay of ${frame.exchange.url}`}
+      sandbox="allow-scripts allow-forms allow-same-origin"
+      referrerpolicy="no-referrer"
+    ></iframe>
   );
 }
