@@ -21,7 +21,7 @@ const MIN_SECRET_LENGTH = 16;
  */
 export const consoleHost = new Hono<AccessEnv>();
 
-consoleHost.use("*", async (c, next) => {
+consoleHost.use("*", async function withConfig(c, next) {
   const loaded = loadConfig(c.env);
   const config = loaded.ok ? loaded.config : loaded.passThrough;
   // A config that is bad elsewhere (recording off) leaves the console up, so support can read what was

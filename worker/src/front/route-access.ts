@@ -1,5 +1,6 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
+import { COMPOSED_HANDLER } from "hono/utils/constants";
 import { VerbatimError } from "../errors/verbatim-error.ts";
 import type { AccessEnv } from "./access-env.ts";
 import { grants, type Role } from "../access/roles.ts";
@@ -16,9 +17,17 @@ type Method = "GET" | "POST" | "DELETE" | "ALL";
 
 const declared = new WeakMap<Function, RouteAccess>();
 
-/** The access a guard middleware enforces, or undefined when the handler is not a guard. */
+/**
+ * The access a guard middleware enforces, or undefined when the handler is not a guard. A sub-app with its
+ * own onError (the console) has its handlers wrapped when mounted; the wrapper points at the original.
+ */
 export function accessOf(handler: Function): RouteAccess | undefined {
-  return declared.get(handler);
+  return declared.get(unwrapped(handler));
+}
+
+export function unwrapped(handler: Function): Function {
+  const inner = (handler as unknown as Record<string, unknown>)[COMPOSED_HANDLER];
+  return typeof inner === "function" ? inner : handler;
 }
 
 export function guard(access: RouteAccess): MiddlewareHandler<AccessEnv> {
