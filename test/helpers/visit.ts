@@ -52,8 +52,14 @@ export async function direct(origin: string, path: string, init: RequestInit = {
   return { response, body, text: new TextDecoder().decode(body) };
 }
 
-/** GET on the read API as compliance (who may read everything support can, and prove). */
-export function adminGet(path: string, token: string = DEMO.compliance): Promise<Visit> {
+/** The ops API (health, config, policy) needs ops; everything else is read as compliance (⊇ support). */
+const OPS_PATHS = /^\/(health|config|policy)\b/;
+
+/** GET on the console host's API with the local demo credential of the role that path needs. */
+export function adminGet(
+  path: string,
+  token: string = OPS_PATHS.test(path) ? DEMO.ops : DEMO.compliance,
+): Promise<Visit> {
   return visit(
     new Request(`${CONSOLE}/__verbatim/api${path}`, { headers: { authorization: `Bearer ${token}` } }),
   );
