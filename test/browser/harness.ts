@@ -1,6 +1,7 @@
 import { serve } from "@hono/node-server";
 import { recorderMiniflareOptions } from "../../scripts/lib/miniflare-recorder.ts";
 import { Log, LogLevel, Miniflare } from "miniflare";
+import type { BrowserContext } from "playwright-core";
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -45,7 +46,17 @@ export function startShop(now: () => Date): Promise<Shop> {
   });
 }
 
-export type Recorder = { url: string; port: number; mf: Miniflare; close: () => Promise<void> };
+export type Recorder = {
+  url: string;
+  port: number;
+  /** The console and read API (CONSOLE_HOST): `http://console.localhost:<port>`; Chromium resolves *.localhost itself. */
+  consoleUrl: string;
+  mf: Miniflare;
+  close: () => Promise<void>;
+};
+
+/** The local demo token per role (worker/src/access/local-credentials.ts): the console is on a loopback name. */
+export const DEMO_TOKENS = { support: "demo-support", compliance: "demo-compliance" } as const;
 
 export type RecorderOptions = {
   /**
@@ -118,6 +129,7 @@ export async function startRecorder(origin: string, options: RecorderOptions = {
   return {
     url: url.origin,
     port: Number(url.port),
+    consoleUrl: `http://console.localhost:${url.port}`,
     mf,
     close: async () => {
       await mf.dispose();
@@ -126,12 +138,31 @@ export async function startRecorder(origin: string, options: RecorderOptions = {
   };
 }
 
-/** GET on the recorder's read API, with the admin token. */
+/**
+ * GET on the read API on the console host, as compliance. Through Miniflare's dispatchFetch: it takes the
+ * URL's host as given, where Node would have to resolve console.localhost.
+ */
 export async function api<T>(recorder: Recorder, path: string): Promise<T> {
-  const response = await fetch(`${recorder.url}/__verbatim/api${path}`, {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  const response = await recorder.mf.dispatchFetch(`${recorder.consoleUrl}/__verbatim/api${path}`, {
+    headers: { authorization: `Bearer ${DEMO_TOKENS.compliance}` },
   });
   if (!response.ok)
     throw new Error(`GET /__verbatim/api${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
+}
+
+/** Signs a browser context in to the console with a demo token (the login form, as a person would). */
+export async function consoleLogin(
+  context: BrowserContext,
+  recorder: Recorder,
+  token: string = DEMO_TOKENS.support,
+): Promise<void> {
+  const page = await context.newPage();
+  await page.goto(`${recorder.consoleUrl}/__verbatim/login`);
+  await page.fill("input[name=token]", token);
+  await Promise.all([
+    page.waitForURL((url) => !url.pathname.endsWith("/login")),
+    page.click("button[type=submit]"),
+  ]);
+  await page.close();
 }

@@ -46,7 +46,8 @@ export const GUARD_SCRIPT = `(function () {
   // Every same-origin window from \`w\` down: scrubbed, hooked, its parser-made srcdoc frames guarded.
   function sweep(w, depth) {
     if (depth > 8) return;
-    try { if (w.location.origin !== origin) return; scrub(w); } catch (e) { return; }
+    // Reading the document is the same-origin check (location.origin says "null" for about:blank frames).
+    try { if (!w.document) return; scrub(w); } catch (e) { return; }
     install(w);
     var frames = apply(byTag, w.document, ["iframe"]);
     for (var f = 0; f < frames.length; f++) {
