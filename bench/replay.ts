@@ -1,10 +1,11 @@
 import { Agent, request as httpRequest } from "node:http";
 import { replayUrl } from "../worker/src/replay/replay-host.ts";
 import { readHealth, waitForRecorder } from "./lib/health.ts";
-import { ADMIN_TOKEN, type RunningWorker } from "./lib/miniflare-worker.ts";
+import type { RunningWorker } from "./lib/miniflare-worker.ts";
 import { round } from "./lib/stats.ts";
 import { browserHeaders, Visitor } from "./lib/visitor.ts";
 import type { Section } from "./report.ts";
+import { consoleFetch, DEMO_TOKENS } from "../scripts/lib/console-fetch.ts";
 
 /**
  * Replay latency: the time to serve a recorded page view from its replay origin (D1 lookups, R2 read,
@@ -68,16 +69,16 @@ async function signIn(base: string, username: string): Promise<Visitor> {
 type PageView = { id: string; sessionId: string; url: string };
 
 async function recordedPageView(base: string, customer: string): Promise<PageView> {
-  const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const token = DEMO_TOKENS.compliance;
   for (let attempt = 0; attempt < 100; attempt++) {
     const sessions = (await (
-      await fetch(`${base}/__verbatim/api/sessions?customer=${customer}`, { headers })
+      await consoleFetch(base, `/__verbatim/api/sessions?customer=${customer}`, { token })
     ).json()) as {
       sessions: { id: string }[];
     };
     for (const session of sessions.sessions) {
       const page = (await (
-        await fetch(`${base}/__verbatim/api/sessions/${session.id}/exchanges?limit=500`, { headers })
+        await consoleFetch(base, `/__verbatim/api/sessions/${session.id}/exchanges?limit=500`, { token })
       ).json()) as {
         exchanges: { id: string; pageView: boolean; request: { method: string; url: string } }[];
       };

@@ -2,12 +2,12 @@ import { gzipSync } from "fflate";
 import { join } from "node:path";
 import { d1Files, d1Size, directoryBytes, durableObjectRows, r2Size } from "./lib/archive-size.ts";
 import { delta, failureCount, readHealth, readPipeline, waitForIndex } from "./lib/health.ts";
-import { ADMIN_TOKEN } from "./lib/miniflare-worker.ts";
 import type { QueueStats, Topology } from "./lib/topology.ts";
 import { Visitor, type Exchange } from "./lib/visitor.ts";
 import { writeWarc } from "./lib/warc.ts";
 import type { Section, Value } from "./report.ts";
 import { round } from "./lib/stats.ts";
+import { consoleFetch, DEMO_TOKENS } from "../scripts/lib/console-fetch.ts";
 
 const CUSTOMERS = [
   ["alice", "alice-pass"],
@@ -91,8 +91,8 @@ async function runSessions(base: string, count: number, concurrency: number, thi
 }
 
 async function apiSessions(base: string): Promise<{ count: number; pageViews: number }> {
-  const response = await fetch(`${base}/__verbatim/api/sessions?limit=200`, {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  const response = await consoleFetch(base, "/__verbatim/api/sessions?limit=200", {
+    token: DEMO_TOKENS.compliance,
   });
   if (!response.ok) throw new Error(`GET /__verbatim/api/sessions: ${response.status}`);
   const { sessions } = (await response.json()) as { sessions: { pageViewCount: number }[] };

@@ -12,12 +12,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ADMIN_TOKEN } from "./lib/miniflare-worker.ts";
 import { startShop } from "./lib/shop.ts";
 import { startTopology, type QueueDelivery, type Role, type Topology } from "./lib/topology.ts";
 import { Visitor } from "./lib/visitor.ts";
 import { removeStaleRuns } from "./lib/work-dir.ts";
 import { buildWorker } from "./lib/worker-build.ts";
+import { consoleFetch, DEMO_TOKENS } from "../scripts/lib/console-fetch.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const delivery: QueueDelivery = process.argv[2] === "dev-registry" ? "dev-registry" : "relay";
@@ -35,8 +35,8 @@ const expect = (ok: boolean, what: string) => {
 
 /** Exchanges in the index, as the read API counts them (sum over sessions). */
 async function indexedExchanges(base: string): Promise<number> {
-  const response = await fetch(`${base}/__verbatim/api/sessions?limit=200`, {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  const response = await consoleFetch(base, "/__verbatim/api/sessions?limit=200", {
+    token: DEMO_TOKENS.compliance,
   });
   if (!response.ok)
     throw new Error(`GET /__verbatim/api/sessions: ${response.status} ${await response.text()}`);
@@ -80,7 +80,9 @@ async function browse(base: string, visitors: number): Promise<number> {
 /** A process's recorder counters (its isolate's), from its own health endpoint. */
 async function counters(base: string | null): Promise<string> {
   if (base === null) return "(down)";
-  const health = (await (await fetch(`${base}/__verbatim/api/health`)).json()) as {
+  const health = (await (
+    await consoleFetch(base, "/__verbatim/api/health", { token: DEMO_TOKENS.ops })
+  ).json()) as {
     isolate: Record<string, unknown>;
   };
   const { exchangesRecorded, exchangesNotRecorded, bodiesStored, recordsQueued, recordsParked, failures } =

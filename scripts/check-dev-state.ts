@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { segmentMembersIn } from "./lib/segment-members.ts";
+import { consoleFetch, DEMO_TOKENS } from "./lib/console-fetch.ts";
 
 const CARD = "4111111111111111";
 const TOKEN = "tok_live_7Qx9ZpL2mN4vR8sT";
@@ -98,10 +99,9 @@ function gzipMembersIn(bytes: Buffer): Buffer[] {
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b, 0x08]);
 
 /** Polls the read API until `want` exchanges are indexed, for up to `seconds`. */
-async function indexed(url: string, want: number, seconds: number): Promise<boolean> {
-  const token = /ADMIN_TOKEN="?([^"\n]+)"?/.exec(readFileSync(".dev.vars", "utf8"))?.[1] ?? "";
+async function indexed(path: string, want: number, seconds: number): Promise<boolean> {
   for (let i = 0; i < seconds * 4; i++) {
-    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
+    const response = await consoleFetch(base, path, { token: DEMO_TOKENS.compliance }).catch(() => null);
     if (response?.ok) {
       const { sessions } = (await response.json()) as { sessions: { exchangeCount: number }[] };
       if (sessions.reduce((sum, s) => sum + s.exchangeCount, 0) >= want) return true;
@@ -117,7 +117,7 @@ const check = (ok: boolean, what: string) => {
 };
 
 try {
-  if (!(await waitFor(`${base}/__verbatim/api/health`, 120))) throw new Error("npm start did not come up");
+  if (!(await waitFor(`${base}/__verbatim/health`, 120))) throw new Error("npm start did not come up");
 
   const plain = await rawGet(`${base}/?card=${CARD}`, { "user-agent": "curl/8.5.0", accept: "*/*" });
   check(plain.headers.get("content-encoding") === null, "curl without Accept-Encoding: no Content-Encoding");
@@ -133,7 +133,7 @@ try {
   });
   // Recording runs in shards and the queue consumer, seconds behind the visitor: wait until the index has
   // the visits, so the scan below looks at everything the recorder stores (and proves npm start records).
-  check(await indexed(`${base}/__verbatim/api/sessions?limit=50`, 4, 30), "npm start indexed the visits");
+  check(await indexed("/__verbatim/api/sessions?limit=50", 4, 30), "npm start indexed the visits");
 } catch (error) {
   check(false, error instanceof Error ? error.message : String(error));
 } finally {

@@ -16,6 +16,7 @@ import { MaskContext } from "../worker/src/mask/context.ts";
 import { maskBody } from "../worker/src/mask/mask-body.ts";
 import { compilePolicy, type CompiledPolicy } from "../worker/src/mask/policy/compile-policy.ts";
 import { unseal } from "./lib/unseal.ts";
+import { apiFetch } from "./lib/console-fetch.ts";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -25,7 +26,8 @@ const { positionals, values } = parseArgs({
     policy: { type: "string" },
     exchange: { type: "string" },
     base: { type: "string", default: "http://127.0.0.1:8787" },
-    token: { type: "string", default: process.env["ADMIN_TOKEN"] ?? "dev-token" },
+    // An API token with the support role; locally the demo one (README "Access by function").
+    token: { type: "string", default: process.env["VERBATIM_TOKEN"] ?? "demo-support" },
     key: { type: "string" },
     out: { type: "string", default: "verbatim-private-key.pem" },
   },
@@ -62,14 +64,14 @@ async function test(policy: CompiledPolicy): Promise<void> {
   let type = values.type;
   let url = values.url;
   if (values.exchange) {
-    const headers = { authorization: `Bearer ${values.token}` };
-    const meta = await fetch(`${values.base}/__verbatim/api/exchanges/${values.exchange}`, { headers });
+    const token = values.token;
+    const meta = await apiFetch(values.base, `/__verbatim/api/exchanges/${values.exchange}`, { token });
     if (!meta.ok) fail(`exchange ${values.exchange}: ${meta.status} ${await meta.text()}`);
     const exchange = (await meta.json()) as {
       request: { url: string };
       response: { contentType: string | null };
     };
-    const body = await fetch(`${values.base}/__verbatim/api/exchanges/${values.exchange}/body`, { headers });
+    const body = await apiFetch(values.base, `/__verbatim/api/exchanges/${values.exchange}/body`, { token });
     if (!body.ok) fail(`exchange ${values.exchange} body: ${body.status} ${await body.text()}`);
     bytes = new Uint8Array(await body.arrayBuffer());
     type = exchange.response.contentType ?? type;

@@ -7,7 +7,7 @@
  *   STATE_DIR  where local R2 and D1 persist, default .wrangler/state
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const port = Number(process.env["PORT"] ?? "8787");
@@ -77,8 +77,6 @@ if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
   console.log("created .dev.vars from .dev.vars.example (local-only secrets)");
 }
-const token =
-  /ADMIN_TOKEN="?([^"\n]+)"?/.exec(readFileSync(".dev.vars", "utf8"))?.[1] ?? "<ADMIN_TOKEN from .dev.vars>";
 
 const migrate = run(process.execPath, [
   WRANGLER,
@@ -118,7 +116,7 @@ run(process.execPath, [
   "--show-interactive-dev-session=false",
 ]);
 const base = `http://127.0.0.1:${port}`;
-if (!(await waitFor(`${base}/__verbatim/api/health`, 90))) {
+if (!(await waitFor(`${base}/__verbatim/health`, 90))) {
   console.error("the recorder did not start (see wrangler's output above)");
   await stopAll(1);
 }
@@ -127,8 +125,11 @@ console.log(`
   Verbatim is recording ${origin}
 
   Browse the site through the recorder:  ${base}/
-  Health:                                ${base}/__verbatim/api/health
-  Recorded sessions (read API):          curl -H 'authorization: Bearer ${token}' ${base}/__verbatim/api/sessions
+  Support console (its own host):        http://console.localhost:${port}/__verbatim/
+    local demo tokens, one per role:     demo-support, demo-compliance, demo-ops, demo-admin
+  Read API:                              curl --resolve console.localhost:${port}:127.0.0.1 \\
+                                           -H 'authorization: Bearer demo-support' \\
+                                           http://console.localhost:${port}/__verbatim/api/sessions
 ${customOrigin ? "" : "\n  Demo logins: alice / alice-pass, bob / bob-pass, carol / carol-pass\n"}
   Ctrl-C stops everything. Recordings persist in ${stateDir}.
 `);

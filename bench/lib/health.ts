@@ -1,3 +1,4 @@
+import { consoleFetch, DEMO_TOKENS } from "../../scripts/lib/console-fetch.ts";
 /** The part of GET /__verbatim/api/health the bench reads (see worker/src/api/health.ts). */
 export type IsolateCounters = {
   exchangesRecorded: number;
@@ -29,7 +30,7 @@ export async function readHealth(base: string): Promise<Health> {
   let response: Response | undefined;
   for (let attempt = 1; !response; attempt++) {
     try {
-      response = await fetch(url);
+      response = await consoleFetch(base, "/__verbatim/api/health", { token: DEMO_TOKENS.ops });
     } catch (error) {
       // A kept-alive connection workerd closed as the request went out (ECONNRESET): a GET, safe to retry.
       if (attempt >= 3) throw new Error(`GET ${url} failed`, { cause: error });

@@ -1,4 +1,4 @@
-import { ADMIN_TOKEN } from "../../../bench/lib/miniflare-worker.ts";
+import { consoleFetch, DEMO_TOKENS } from "../../../scripts/lib/console-fetch.ts";
 import type { Role, Topology } from "../../../bench/lib/topology.ts";
 
 /** The recorder counters a process's /__verbatim/api/health shows (worker/src/log/health-counters.ts). */
@@ -60,8 +60,8 @@ export class RecorderProbe {
    */
   async api<T>(path: string): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const response = await fetch(`${this.#topology.visitorUrl}/__verbatim/api${path}`, {
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      const response = await consoleFetch(this.#topology.visitorUrl, `/__verbatim/api${path}`, {
+        token: DEMO_TOKENS.compliance,
       });
       const text = await response.text();
       if (response.status === 500 && attempt < 3) {
@@ -93,7 +93,7 @@ export class RecorderProbe {
   async counters(role: Role): Promise<Counters | null> {
     const url = this.#topology.urls()[role];
     if (url === null) return null;
-    const response = await fetch(`${url}/__verbatim/api/health`);
+    const response = await consoleFetch(url, "/__verbatim/api/health", { token: DEMO_TOKENS.ops });
     const text = await response.text();
     const health = JSON.parse(text) as { isolate?: Counters };
     if (!health.isolate) throw new Error(`${role} health: ${response.status} ${text.slice(0, 500)}`);
