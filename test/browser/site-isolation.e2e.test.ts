@@ -60,45 +60,46 @@ describe("a script on the site's origin", () => {
 
     const site = await context.newPage();
     await site.goto(`${recorder.url}/products/home-insurance`);
-    const found = await site.evaluate(async (consoleUrl: string) => {
-      const out: Record<string, string> = {};
-      const attempt = async (name: string, run: () => Promise<string>) => {
+    // A string, as a page script is: this file is type-checked without the DOM library.
+    const found = (await site.evaluate(`(async (consoleUrl) => {
+      const out = {};
+      const attempt = async (name, run) => {
         try {
           out[name] = await run();
         } catch (error) {
-          out[name] = `refused: ${String(error)}`;
+          out[name] = \`refused: \${String(error)}\`;
         }
       };
       for (const path of ["/__verbatim/api/sessions", "/__verbatim/", "/__verbatim/api/health"]) {
-        await attempt(`same origin ${path}`, async () => {
+        await attempt(\`same origin \${path}\`, async () => {
           const r = await fetch(path, { credentials: "include" });
-          return `${r.status} ${await r.text()}`;
+          return \`\${r.status} \${await r.text()}\`;
         });
       }
       for (const path of ["/__verbatim/api/sessions", "/__verbatim/"]) {
-        await attempt(`console ${path}`, async () => {
+        await attempt(\`console \${path}\`, async () => {
           const r = await fetch(consoleUrl + path, { credentials: "include" });
-          return `${r.status} ${await r.text()}`;
+          return \`\${r.status} \${await r.text()}\`;
         });
-        await attempt(`console no-cors ${path}`, async () => {
+        await attempt(\`console no-cors \${path}\`, async () => {
           const r = await fetch(consoleUrl + path, { credentials: "include", mode: "no-cors" });
-          return `${r.type} ${r.status} ${await r.text()}`;
+          return \`\${r.type} \${r.status} \${await r.text()}\`;
         });
       }
       await attempt("console in a frame", async () => {
         const frame = document.createElement("iframe");
-        frame.src = `${consoleUrl}/__verbatim/`;
+        frame.src = \`\${consoleUrl}/__verbatim/\`;
         document.body.append(frame);
         await new Promise((resolve) => setTimeout(resolve, 1500));
         return frame.contentDocument?.body?.innerText ?? "no access to the frame's document";
       });
       await attempt("console in a window", async () => {
-        const win = window.open(`${consoleUrl}/__verbatim/`);
+        const win = window.open(\`\${consoleUrl}/__verbatim/\`);
         await new Promise((resolve) => setTimeout(resolve, 1500));
         return win?.document?.body?.innerText ?? "no window";
       });
       return out;
-    }, recorder.consoleUrl);
+    })(${JSON.stringify(recorder.consoleUrl)})`)) as Record<string, string>;
 
     expect(Object.keys(found)).toHaveLength(9);
     for (const [how, what] of Object.entries(found)) {
@@ -116,9 +117,9 @@ describe("a script on the site's origin", () => {
     await consoleLogin(context, recorder, "demo-admin");
     const site = await context.newPage();
     await site.goto(`${recorder.url}/products/home-insurance`);
-    const type = await site.evaluate(async (consoleUrl: string) => {
+    const type = await site.evaluate(`(async (consoleUrl) => {
       // A simple request (no preflight): the only kind a page can send cross-site with cookies attached.
-      const r = await fetch(`${consoleUrl}/__verbatim/api/tokens`, {
+      const r = await fetch(\`\${consoleUrl}/__verbatim/api/tokens\`, {
         method: "POST",
         credentials: "include",
         mode: "no-cors",
@@ -126,7 +127,7 @@ describe("a script on the site's origin", () => {
         body: JSON.stringify({ name: "forged", roles: ["compliance"], expiresInDays: 1 }),
       });
       return r.type;
-    }, recorder.consoleUrl);
+    })(${JSON.stringify(recorder.consoleUrl)})`);
     expect(type).toBe("opaque");
     const listed = await recorder.mf.dispatchFetch(`${recorder.consoleUrl}/__verbatim/api/tokens`, {
       headers: { authorization: "Bearer demo-admin" },

@@ -1,4 +1,4 @@
-import { ADMIN_TOKEN, type Recorder } from "../../browser/harness.ts";
+import { DEMO_TOKENS, type Recorder } from "../../browser/harness.ts";
 
 /**
  * The archive as the read API shows it (README "Read API"): sessions, their exchanges in order, bodies and
@@ -16,8 +16,10 @@ export type ReplayInfo = { replayUrl: string; status: number; url: string };
 export type ApiDump = { what: string; bytes: Buffer };
 
 async function get(recorder: Recorder, path: string, seen?: ApiDump[]): Promise<Buffer> {
-  const response = await fetch(`${recorder.url}${path}`, {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  // The API lives on the console's host; dispatchFetch takes that host as given (Node cannot resolve it).
+  const token = path.startsWith("/__verbatim/api/health") ? "demo-ops" : DEMO_TOKENS.compliance;
+  const response = await recorder.mf.dispatchFetch(`${recorder.consoleUrl}${path}`, {
+    headers: { authorization: `Bearer ${token}` },
   });
   const bytes = Buffer.from(await response.arrayBuffer());
   if (!response.ok)
