@@ -15,7 +15,7 @@ import { unstable_readConfig } from "wrangler";
 import { MaskContext } from "../worker/src/mask/context.ts";
 import { maskBody } from "../worker/src/mask/mask-body.ts";
 import { compilePolicy, type CompiledPolicy } from "../worker/src/mask/policy/compile-policy.ts";
-import { unseal } from "./lib/unseal.ts";
+import { unseal } from "../worker/src/mask/unseal.ts";
 import { apiFetch } from "./lib/console-fetch.ts";
 
 const { positionals, values } = parseArgs({

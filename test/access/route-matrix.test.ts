@@ -42,6 +42,7 @@ const DOCUMENTED: Readonly<Record<string, RouteAccess>> = {
   "GET /__verbatim/api/customers/timeline": "support",
   "GET /__verbatim/api/exchanges/:id/replay": "support",
   "POST /__verbatim/api/exchanges/:id/prove": "compliance",
+  "POST /__verbatim/api/exchanges/:id/reveal": "compliance",
   "GET /__verbatim/api/tokens": "admin",
   "POST /__verbatim/api/tokens": "admin",
   "DELETE /__verbatim/api/tokens/:id": "admin",

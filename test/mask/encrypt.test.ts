@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compilePolicy, maskBody, MaskContext, sealText } from "../../worker/src/mask/index.ts";
-import { unseal } from "../../scripts/lib/unseal.ts";
+import { unseal } from "../../worker/src/mask/unseal.ts";
 
 async function keyPair() {
   const pair = (await crypto.subtle.generateKey(

@@ -12,6 +12,7 @@ import { readStores } from "../store/record-reader.ts";
 import { auditApi } from "./audit-routes.ts";
 import { opsApi } from "./ops-routes.ts";
 import { prove } from "./prove.ts";
+import { reveal } from "./reveal.ts";
 import { timelineApi } from "./timeline-routes.ts";
 import { tokensApi } from "./token-routes.ts";
 import { exchangeView, sessionView } from "./views.ts";
@@ -106,6 +107,7 @@ route(api, "GET", "/exchanges/:id/body", "support", async (c) => {
 
 api.route("/", timelineApi);
 api.route("/exchanges", prove);
+api.route("/exchanges", reveal);
 api.route("/tokens", tokensApi);
 api.route("/audit", auditApi);
 

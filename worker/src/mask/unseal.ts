@@ -1,6 +1,7 @@
 /**
- * Opens a value an `encrypt` rule sealed (see worker/src/mask/seal.ts for the layout). Lives outside the
- * Worker on purpose: only a holder of the private key, never the recorder, can reveal a value.
+ * Opens a value an `encrypt` rule sealed (see seal.ts for the layout). Only a holder of the private key can:
+ * offline (`npm run policy -- reveal`), or compliance in the console's API, with the key given for that one
+ * request and never stored (read/reveal.ts). The recorder itself never holds it.
  */
 export async function unseal(privateKey: CryptoKey, sealedValue: string): Promise<string> {
   const match = /^\[enc:([A-Za-z0-9_-]+)\]$/.exec(sealedValue.trim());
@@ -16,4 +17,11 @@ export async function unseal(privateKey: CryptoKey, sealedValue: string): Promis
   const rawKey = await crypto.subtle.decrypt({ name: "RSA-OAEP" }, privateKey, wrapped);
   const aesKey = await crypto.subtle.importKey("raw", rawKey, "AES-GCM", false, ["decrypt"]);
   return new TextDecoder().decode(await crypto.subtle.decrypt({ name: "AES-GCM", iv }, aesKey, ciphertext));
+}
+
+/** Imports a PKCS#8 RSA-OAEP private key from PEM (or bare base64), for `unseal` only. */
+export function importRevealKey(pem: string): Promise<CryptoKey> {
+  const base64 = pem.replace(/-----[^-]+-----|\s/g, "");
+  const der = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  return crypto.subtle.importKey("pkcs8", der, { name: "RSA-OAEP", hash: "SHA-256" }, false, ["decrypt"]);
 }
