@@ -153,16 +153,24 @@ describe("timeline and replay API", () => {
       sessionId: aliceSession,
       capturedAt: new Date(home.started_at).toISOString(),
       maskPolicy: home.mask_policy,
-      replayUrl: replayUrl(
-        { sessionId: aliceSession, pageViewId: home.id },
-        home.url,
-        `${SITE}/`,
-        "replay.localhost",
-      ),
       previous: null,
       next: { id: product.id },
       events: [{ kind: "not_recorded", url: "https://shop.example/static/never.css" }],
     });
+    // The frame URL enters the page view's replay origin with a grant (docs/replay-access.md).
+    const entry = new URL(replay.replayUrl);
+    expect(entry.origin).toBe(
+      new URL(
+        replayUrl(
+          { sessionId: aliceSession, pageViewId: home.id },
+          home.url,
+          `${CONSOLE}/`,
+          "replay.localhost",
+        ),
+      ).origin,
+    );
+    expect(entry.pathname).toBe("/__verbatim-replay/grant");
+    expect(entry.searchParams.get("to")).toBe(new URL(home.url).pathname);
     expect(replay.integrity.status).toBe("verified");
     expect(replay.integrity.checks.map((c) => [c.subject, c.result])).toEqual([
       ["record", "ok"],

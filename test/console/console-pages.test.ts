@@ -1,12 +1,13 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatInZone, parseZone } from "../../worker/src/console/model/time-zone.ts";
+import { verifyReplayGrant } from "../../worker/src/replay/replay-grant.ts";
 import { replayUrl } from "../../worker/src/replay/replay-host.ts";
 import { blobKey } from "../../worker/src/store/blob-store.ts";
 import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 import { Customer } from "../helpers/browser-like.ts";
 import { tamperRecord } from "../helpers/archive.ts";
-import { SITE } from "../helpers/visit.ts";
+import { CONSOLE, SITE } from "../helpers/visit.ts";
 import { consoleGet, textOf } from "./support/console-client.ts";
 import { Device, LAPTOP_UA, PHONE_UA } from "./support/device.ts";
 import { path, recordAndLogIn } from "./support/recording.ts";
@@ -104,13 +105,27 @@ describe("support console pages", () => {
         .run();
       const page = await consoleGet(`/__verbatim/replay/${product.id}?tz=Europe/Berlin`, cookie);
       expect(page.response.status).toBe(200);
-      const src = replayUrl(
-        { sessionId: aliceSession, pageViewId: product.id },
-        product.url,
-        `${SITE}/`,
-        "replay.localhost",
-      );
-      expect(page.text).toContain(`<iframe class="replay" src="${src}"`);
+      // The frame enters the page view's replay origin with a grant for this viewer and this session only.
+      const origin = new URL(
+        replayUrl(
+          { sessionId: aliceSession, pageViewId: product.id },
+          product.url,
+          `${CONSOLE}/`,
+          "replay.localhost",
+        ),
+      ).origin;
+      const src = /<iframe class="replay" src="([^"]+)"/.exec(page.text)?.[1]?.replace(/&amp;/g, "&") ?? "";
+      const entry = new URL(src);
+      expect(entry.origin).toBe(origin);
+      expect(entry.pathname).toBe("/__verbatim-replay/grant");
+      expect(entry.searchParams.get("to")).toBe("/products/home-insurance");
+      const grant = entry.searchParams.get("g") ?? "";
+      expect(
+        await verifyReplayGrant(env.VERBATIM_SECRET ?? "", grant, aliceSession, Date.now()),
+      ).not.toBeNull();
+      expect(
+        await verifyReplayGrant(env.VERBATIM_SECRET ?? "", grant, "0".repeat(32), Date.now()),
+      ).toBeNull();
       expect(page.text).toContain('sandbox="allow-scripts allow-forms allow-same-origin"');
       expect(page.response.headers.get("content-security-policy")).toContain(
         "frame-src https://*.replay.localhost;",
