@@ -7,6 +7,7 @@ import { blobText, exchanges } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
 import { adminGet, SITE, visit } from "../helpers/visit.ts";
 import { replayUrl } from "../../worker/src/replay/replay-host.ts";
+import { grantCookieFor } from "../replay/support/replay-grants.ts";
 import { gunzipSync } from "fflate";
 
 const edge = () => ({ ORIGIN: env.EDGE_ORIGIN });
@@ -165,7 +166,12 @@ describe("form-aware masking (learned forms)", () => {
     const replayed = await visit(
       new Request(url, {
         method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-dest": "empty" },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "sec-fetch-dest": "empty",
+          // The support agent's browser holds the grant for this session (replay/replay-access.ts).
+          cookie: await grantCookieFor(pageView.session_id),
+        },
         body: `u=frank&p=${randomPassword()}`,
       }),
     );
