@@ -166,10 +166,15 @@ describe("form-aware masking (learned forms)", () => {
     const replayed = await visit(
       new Request(url, {
         method: "POST",
+        // The agent submits the replayed form inside the console's frame: a same-origin navigation of the
+        // iframe, with the grant cookie the frame's entry URL set for this session (replay/replay-access.ts).
         headers: {
           "content-type": "application/x-www-form-urlencoded",
-          "sec-fetch-dest": "empty",
-          // The support agent's browser holds the grant for this session (replay/replay-access.ts).
+          accept: "text/html,application/xhtml+xml,*/*;q=0.8",
+          origin: new URL(url).origin,
+          "sec-fetch-dest": "iframe",
+          "sec-fetch-mode": "navigate",
+          "sec-fetch-site": "same-origin",
           cookie: await grantCookieFor(pageView.session_id),
         },
         body: `u=frank&p=${randomPassword()}`,
