@@ -1,16 +1,33 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Frame,
+  type Page,
+  type Request,
+  type Response,
+} from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { replayUrl } from "../../worker/src/replay/replay-host.ts";
-import { api, startRecorder, startShop, type Recorder, type Shop } from "./harness.ts";
+import { PNG } from "pngjs";
+import {
+  api,
+  consoleLogin,
+  DEMO_TOKENS,
+  startRecorder,
+  startShop,
+  type Recorder,
+  type Shop,
+} from "./harness.ts";
 import { comparePngs, type Box } from "./pixels.ts";
 
 /**
  * Two customers browse the demo shop through the recorder in Chromium; the site then changes (v2); each of
- * their page views is replayed at its own replay origin and must paint the same pixels as the customer saw,
- * with every request staying on the replay origin.
+ * their page views is replayed as support opens it (the console's full-window replay page, whose frame
+ * enters the page view's replay origin with a grant) and must paint the same pixels as the customer saw,
+ * with every request of the replayed page staying on the replay origin.
  */
 const VIEWPORT = { width: 1280, height: 900 };
 /** One clock for recording and for the live site afterwards: 09:00 UTC on a Friday (morning offer). */
@@ -25,7 +42,8 @@ const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
-type Shot = { name: string; png: Buffer; masked: Box[] };
+/** A screenshot, and the height of the document it shows (the full page, as the customer could scroll it). */
+type Shot = { name: string; png: Buffer; masked: Box[]; documentHeight: number };
 type ExchangeView = {
   id: string;
   sessionId: string;
@@ -33,8 +51,11 @@ type ExchangeView = {
   request: { method: string; url: string };
 };
 
-/** The quote widget is filled by the page's script from two JSON calls; fonts block text until loaded. */
-async function settle(page: Page): Promise<void> {
+/**
+ * The shop's document, wherever it is shown: the customer's tab (its main frame) or the console's replay
+ * frame. The quote widget is filled by the page's script from two JSON calls; fonts block text until loaded.
+ */
+async function settle(page: Frame): Promise<void> {
   await page.waitForLoadState("load");
   if ((await page.locator("#quote-widget").count()) > 0)
     await page.waitForSelector("#quote-widget .quote-price");
@@ -42,17 +63,59 @@ async function settle(page: Page): Promise<void> {
   await page.evaluate("document.fonts.ready.then(() => undefined)");
 }
 
-async function shot(page: Page, name: string, maskedSelectors: readonly string[] = []): Promise<Shot> {
-  await settle(page);
+/** What Playwright's full-page screenshot measures: the document's scroll height. */
+function documentHeight(page: Frame): Promise<number> {
+  return page.evaluate(
+    "Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)",
+  ) as Promise<number>;
+}
+
+async function maskedBoxes(page: Frame, selectors: readonly string[]): Promise<Box[]> {
   const masked: Box[] = [];
-  for (const selector of maskedSelectors) {
+  for (const selector of selectors) {
     const box = await page.locator(selector).boundingBox();
     if (box) masked.push(box);
   }
-  return { name, png: await page.screenshot({ fullPage: true }), masked };
+  return masked;
 }
 
-async function addToCart(page: Page): Promise<void> {
+/** What the customer saw: the whole page, as a full-page screenshot of their tab. */
+async function shot(page: Page, name: string, maskedSelectors: readonly string[] = []): Promise<Shot> {
+  const frame = page.mainFrame();
+  await settle(frame);
+  return {
+    name,
+    png: await page.screenshot({ fullPage: true }),
+    masked: await maskedBoxes(frame, maskedSelectors),
+    documentHeight: await documentHeight(frame),
+  };
+}
+
+/**
+ * What support sees of the same page view: the replay frame's content. The full-window frame fills the
+ * console tab, so the tab is sized to the customer's full-page screenshot (a full-page capture lays the page
+ * out at the document's height, as this does); the frame's document must be exactly as tall as the
+ * customer's, so nothing below the frame's edge escapes the comparison.
+ */
+async function replayShot(
+  replay: Replay,
+  want: Shot,
+  maskedSelectors: readonly string[] = [],
+): Promise<Shot> {
+  const { width, height } = PNG.sync.read(want.png);
+  await replay.page.setViewportSize({ width, height });
+  await settle(replay.frame);
+  const shown = await documentHeight(replay.frame);
+  expect(shown, `${want.name}: the replayed document's height`).toBe(want.documentHeight);
+  return {
+    name: want.name,
+    png: await replay.page.locator("iframe.replay").screenshot(),
+    masked: await maskedBoxes(replay.frame, maskedSelectors),
+    documentHeight: shown,
+  };
+}
+
+async function addToCart(page: Page | Frame): Promise<void> {
   await page.click("#add-to-cart");
   await page.waitForSelector("#add-to-cart:not([disabled])");
   expect(await page.textContent("#cart-count")).toMatch(/^Cart: 1 item/);
@@ -98,6 +161,42 @@ const SHOWN_BY = {
   product: ["GET", "/products/home-insurance"],
   terms: ["GET", "/terms"],
 } as const satisfies Record<string, readonly [string, string]>;
+
+/** A page view opened in the console, and every request its tab made. */
+type Replay = {
+  page: Page;
+  frame: Frame;
+  /** The replay origin's answer to the page view's own navigation (after the grant's redirect). */
+  pageView: Response;
+  requests: Request[];
+};
+
+/**
+ * Opens a page view as support does ("Open replay in its own tab"): the console page holding only the
+ * sandboxed replay frame, full-window. The frame's URL is the console's grant entry URL; the replay origin
+ * trades it for a grant cookie and redirects to the page view's path.
+ */
+async function openReplay(context: BrowserContext, recorder: Recorder, view: ExchangeView): Promise<Replay> {
+  const page = await context.newPage();
+  const requests: Request[] = [];
+  page.on("request", (request) => requests.push(request));
+  const entered = page.waitForResponse(
+    (response) =>
+      response.request().isNavigationRequest() &&
+      response.frame().parentFrame() === page.mainFrame() &&
+      new URL(response.url()).pathname !== GRANT_PATH,
+    { timeout: 30_000 },
+  );
+  // Awaited below; if the console page fails first, its rejection is not left unhandled.
+  entered.catch(() => undefined);
+  const consolePage = await page.goto(`${recorder.consoleUrl}/__verbatim/replay/${view.id}?full=1`);
+  expect(consolePage?.status()).toBe(200);
+  const pageView = await entered;
+  return { page, frame: pageView.frame(), pageView, requests };
+}
+
+/** The console frames the replay origin's grant endpoint (worker/src/replay/replay-access.ts). */
+const GRANT_PATH = "/__verbatim-replay/grant";
 
 /** The customer's page views, found as the console finds them: through the read API. */
 async function pageViews(recorder: Recorder, customer: string): Promise<Map<string, ExchangeView>> {
@@ -161,36 +260,37 @@ describe("replay in a browser", () => {
       const shots = recorded.get(who) ?? [];
       const views = await pageViews(recorder, who);
       const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+      await consoleLogin(context, recorder, DEMO_TOKENS.support);
       for (const original of shots) {
         if (original.name === "product-after-cart") continue;
         const view = views.get(original.name);
         if (!view) throw new Error(`no recorded page view for ${who}'s ${original.name}`);
-        const url = replayUrl(
-          { sessionId: view.sessionId, pageViewId: view.id },
-          view.request.url,
-          recorder.url,
-          "replay.localhost",
-        );
-        const page = await context.newPage();
-        const requests: string[] = [];
-        page.on("request", (request) => requests.push(request.url()));
-        const response = await page.goto(url);
-        expect(response?.headers()["x-verbatim-exchange"]).toBe(view.id);
+        const replay = await openReplay(context, recorder, view);
+        expect(replay.pageView.headers()["x-verbatim-exchange"]).toBe(view.id);
         const masked = original.masked.length > 0 ? ["input[name=username]"] : [];
-        const pairs: Array<[Shot, Shot]> = [[original, await shot(page, original.name, masked)]];
+        const pairs: Array<[Shot, Shot]> = [[original, await replayShot(replay, original, masked)]];
         if (original.name === "product") {
           // The page's own button posts to /api/cart; the recorded answer fills the cart count.
-          await addToCart(page);
+          await addToCart(replay.frame);
           const after = shots.find((s) => s.name === "product-after-cart");
           if (!after) throw new Error("no screenshot after adding to the cart");
-          pairs.push([after, await shot(page, after.name)]);
+          pairs.push([after, await replayShot(replay, after)]);
         }
         for (const [want, got] of pairs) await expectSamePixels(who, want, got);
-        if (original.name === "terms") expect(await page.textContent("h1")).toContain("version 7");
-        const origin = new URL(url).origin;
-        expect(requests.length).toBeGreaterThan(1);
-        expect(requests.filter((r) => new URL(r).origin !== origin)).toEqual([]);
-        await page.close();
+        if (original.name === "terms") expect(await replay.frame.textContent("h1")).toContain("version 7");
+        // Every request of the replayed page (the frame) stayed on its replay origin; the console's tab asked
+        // only the console.
+        const origin = new URL(replay.pageView.url()).origin;
+        const inFrame = (r: Request) => r.frame() !== replay.page.mainFrame();
+        const framed = replay.requests.filter(inFrame).map((r) => r.url());
+        const consoleTab = replay.requests.filter((r) => !inFrame(r)).map((r) => r.url());
+        // The frame entered through the console's grant URL, then asked for the page view and at least one
+        // of its subresources.
+        expect(new URL(framed[0] ?? "http://none.invalid/").pathname).toBe(GRANT_PATH);
+        expect(framed.filter((r) => new URL(r).pathname !== GRANT_PATH).length).toBeGreaterThan(1);
+        expect(framed.filter((r) => new URL(r).origin !== origin)).toEqual([]);
+        expect(consoleTab.filter((r) => new URL(r).origin !== recorder.consoleUrl)).toEqual([]);
+        await replay.page.close();
       }
       await context.close();
       const db = await recorder.mf.getD1Database("DB");
@@ -203,19 +303,13 @@ describe("replay in a browser", () => {
   it("blocks a request that would leave the replay origin, and lists it", async () => {
     const view = (await pageViews(recorder, "alice")).get("product");
     if (!view) throw new Error("no product page view for alice");
-    const url = replayUrl(
-      { sessionId: view.sessionId, pageViewId: view.id },
-      view.request.url,
-      recorder.url,
-      "replay.localhost",
-    );
     const context = await browser.newContext({ viewport: VIEWPORT });
-    const page = await context.newPage();
-    await page.goto(url);
-    await settle(page);
+    await consoleLogin(context, recorder, DEMO_TOKENS.support);
+    const { frame } = await openReplay(context, recorder, view);
+    await settle(frame);
     // A script that calls the live site directly: the CSP must stop it in the browser.
     const live = `${shop.url}/api/quote?product=home-insurance`;
-    const outcome = await page.evaluate(
+    const outcome = await frame.evaluate(
       `fetch(${JSON.stringify(live)}).then(() => "fetched", () => "blocked")`,
     );
     expect(outcome).toBe("blocked");
