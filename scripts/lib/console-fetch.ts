@@ -3,7 +3,7 @@ import { request as httpRequest } from "node:http";
 /** The console's host locally (wrangler.toml CONSOLE_HOST). */
 export const CONSOLE_HOST = "console.localhost";
 
-/** Local demo credentials per role (worker/src/access/local-credentials.ts): accepted on loopback names only. */
+/** Local demo credentials per role (worker/src/front/local-credentials.ts): accepted on loopback names only. */
 export const DEMO_TOKENS = {
   ops: "demo-ops",
   support: "demo-support",

@@ -55,7 +55,7 @@ export type Recorder = {
   close: () => Promise<void>;
 };
 
-/** The local demo token per role (worker/src/access/local-credentials.ts): the console is on a loopback name. */
+/** The local demo token per role (worker/src/front/local-credentials.ts): the console is on a loopback name. */
 export const DEMO_TOKENS = { support: "demo-support", compliance: "demo-compliance" } as const;
 
 export type RecorderOptions = {

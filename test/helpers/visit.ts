@@ -6,7 +6,7 @@ import { counters } from "../../worker/src/log/health-counters.ts";
 export const SITE = "https://shop.example";
 /** The console's own host (CONSOLE_HOST's default): a loopback name, so the demo credentials work. */
 export const CONSOLE = "https://console.localhost";
-/** Local-dev credentials per role (worker/src/access/local-credentials.ts). */
+/** Local-dev credentials per role (worker/src/front/local-credentials.ts). */
 export const DEMO = {
   ops: "demo-ops",
   support: "demo-support",

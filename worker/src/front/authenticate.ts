@@ -7,7 +7,7 @@ import { AccessJwtError, accessKeys, verifyAccessJwt } from "../access/access-jw
 import { parseAccessRoles, rolesFor } from "../access/access-roles.ts";
 import { ApiTokenStore, looksLikeApiToken } from "../access/api-tokens.ts";
 import { consoleSessionPrincipal } from "../access/console-session.ts";
-import { BREAK_GLASS, breakGlassUsable, demoPrincipal } from "../access/local-credentials.ts";
+import { BREAK_GLASS, breakGlassUsable, demoPrincipal } from "./local-credentials.ts";
 import type { Principal } from "../access/roles.ts";
 
 /**

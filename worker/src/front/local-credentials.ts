@@ -1,6 +1,6 @@
 import type { Config } from "../config/config.ts";
 import { isLoopbackHost } from "../config/sites.ts";
-import type { Principal, Role } from "./roles.ts";
+import type { Principal, Role } from "../access/roles.ts";
 
 /**
  * Credentials that need no setup, for local dev only (README "Console"): one demo token per role, and the
