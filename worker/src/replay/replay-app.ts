@@ -1,26 +1,17 @@
 import { readStores, type ReadStores } from "../store/record-reader.ts";
 import { loadConfig, type Config } from "../config/config.ts";
-import type { DeclaredForm } from "../mask/forms.ts";
-import { recorderMaskContext } from "../mask/index.ts";
-import { declaredFormFor, postsForm } from "../recorder/learned-forms.ts";
 import type { Env } from "../env.ts";
 import { errorKind, log } from "../log/log.ts";
 import { ArchiveReader } from "../store/archive-reader.ts";
 import { R2BlobStore } from "../store/blob-store.ts";
-import { FormStore } from "../store/form-store.ts";
 import { ReplayReader } from "../store/replay-reader.ts";
 import { archivedSubresources } from "./archived-subresource.ts";
 import { consoleOrigins, CSP_REPORT_PATH } from "./csp.ts";
 import { blockedEvents } from "./csp-report.ts";
-import { GUARD_PATH, GUARD_SCRIPT } from "./egress-guard.ts";
-import {
-  entryUrl,
-  GRANT_PATH,
-  grantCookie,
-  grantFromCookie,
-  refusedDestination,
-  samePath,
-} from "./replay-access.ts";
+import { GUARD_PATH } from "./egress-guard.ts";
+import { entryUrl, GRANT_PATH, grantFromCookie, refusedDestination } from "./replay-access.ts";
+import { exchangeGrant, guardResponse, noGrantPage } from "./replay-door.ts";
+import { replayedForm } from "./replayed-form.ts";
 import { eventAllowed, writeEvents, type ReplayEvent } from "./replay-events.ts";
 import { ENTRY_TTL_MS, sealGrant, verifyReplayGrant, type VerifiedGrant } from "./replay-grant.ts";
 import { replayOnlyHeaders } from "./replay-headers.ts";
@@ -41,26 +32,6 @@ function replayConfig(env: Env): Config | null {
   const loaded = loadConfig(env);
   const config = loaded.ok ? loaded.config : loaded.passThrough;
   return config && config.secret !== "" ? config : null;
-}
-
-/**
- * The form a replayed post came from, found as the recorder found it, so the masked body compares with the
- * recorded one. A failed lookup only makes the match inexact (method and URL), so it is not an error here.
- */
-async function replayedForm(
-  method: string,
-  url: string,
-  body: Uint8Array | null,
-  contentType: string | null,
-  secret: string,
-  db: D1Database,
-): Promise<DeclaredForm | null> {
-  if (body === null || !postsForm(method, body, contentType)) return null;
-  try {
-    return await declaredFormFor(method, url, recorderMaskContext(secret, url), new FormStore(db));
-  } catch {
-    return null;
-  }
 }
 
 /** Whether a request is for a replay origin: those are answered from the archive only, never proxied. */
@@ -285,69 +256,6 @@ async function replay(
     },
     "not-recorded",
   );
-}
-
-/**
- * The grant endpoint: an entry grant from the console's frame URL, checked against the session in the host,
- * becomes a cookie grant on this origin, and the browser goes on to the page (a path on this origin only).
- */
-async function exchangeGrant(
-  url: URL,
-  target: ReplayTarget,
-  secret: string,
-  now: number,
-  bare: Pick<ResponseContext, "request" | "navigation" | "frameAncestors">,
-): Promise<Response> {
-  const entry = await verifyReplayGrant(
-    secret,
-    url.searchParams.get("g") ?? "",
-    target.sessionId,
-    now,
-    "entry",
-  );
-  if (!entry) {
-    return noGrantPage(bare, "This replay link has expired or belongs to another session.");
-  }
-  const cookie = await sealGrant(secret, {
-    sessionId: target.sessionId,
-    viewerHash: entry.viewerHash,
-    expiresAt: entry.until,
-    until: entry.until,
-    use: "cookie",
-  });
-  const headers = replayOnlyHeaders({
-    frameAncestors: bare.frameAncestors,
-    outcome: "grant",
-    exchangeId: null,
-  });
-  headers.append("set-cookie", grantCookie(cookie, entry.until, now));
-  headers.set("location", samePath(url.searchParams.get("to")));
-  // 303: whatever the method, the browser goes on with a GET of the page (RFC 9110 §15.4.4).
-  return new Response(null, { status: 303, headers });
-}
-
-/** Every refusal for want of a grant: the same page, so it tells nothing about the session or page view. */
-function noGrantPage(
-  bare: Pick<ResponseContext, "request" | "navigation" | "frameAncestors">,
-  why: string,
-): Response {
-  return pageResponse(
-    bare,
-    {
-      status: 403,
-      title: "Open this replay from the console",
-      message: `${why} Replays open only inside the Verbatim console, for a signed-in viewer.`,
-      back: null,
-    },
-    "no-grant",
-  );
-}
-
-function guardResponse(frameAncestors: readonly string[]): Response {
-  const headers = replayOnlyHeaders({ frameAncestors, outcome: "guard", exchangeId: null });
-  headers.set("content-type", "text/javascript; charset=utf-8");
-  headers.set("x-content-type-options", "nosniff");
-  return new Response(GUARD_SCRIPT, { status: 200, headers });
 }
 
 /** One "not recorded" event, within the grant's rate limit and the page view's cap. */
