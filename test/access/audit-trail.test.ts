@@ -4,6 +4,7 @@ import { exchanges } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
 import { CONSOLE, DEMO, visit, type Visit } from "../helpers/visit.ts";
 import { consoleGet, logIn } from "../console/support/console-client.ts";
+import { checkoutForm } from "../helpers/cards.ts";
 
 type Entry = {
   seq: number;
@@ -46,13 +47,7 @@ describe("audit trail", () => {
   beforeAll(async () => {
     const alice = new Customer("alice");
     await alice.request("/products/home-insurance");
-    await alice.form("/checkout", {
-      cardholder: "Alice",
-      cardNumber: "4242 4242 4242 4242",
-      expiry: "12/29",
-      cvv: "987",
-      product: "home-insurance",
-    });
+    await alice.form("/checkout", checkoutForm());
     const rows = await exchanges();
     const page = rows.find((r) => r.url.endsWith("/products/home-insurance"));
     sessionId = page?.session_id ?? "";

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { exchanges } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
 import { CONSOLE, DEMO, visit } from "../helpers/visit.ts";
+import { checkoutForm } from "../helpers/cards.ts";
 
 /**
  * The review recovered a redacted CVV through `prove` in 848 unthrottled guesses. Now a CVV has no
@@ -16,13 +17,7 @@ describe("prove is no oracle", () => {
 
   beforeAll(async () => {
     const alice = new Customer("alice");
-    await alice.form("/checkout", {
-      cardholder: "Alice",
-      cardNumber: "4242 4242 4242 4242",
-      expiry: "12/29",
-      cvv: "987",
-      product: "home-insurance",
-    });
+    await alice.form("/checkout", checkoutForm());
     checkoutId = (await exchanges()).find((r) => r.method === "POST")?.id ?? "";
     // A principal of its own, so no other test file's calls count against its limit.
     const created = await visit(

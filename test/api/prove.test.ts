@@ -4,6 +4,7 @@ import { commitment, type MaskFinding } from "../../worker/src/mask/index.ts";
 import { exchanges } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
 import { CONSOLE, DEMO, visit } from "../helpers/visit.ts";
+import { checkoutForm } from "../helpers/cards.ts";
 
 async function prove(
   id: string,
@@ -33,13 +34,7 @@ describe("proof of masking", () => {
 
   beforeAll(async () => {
     const alice = new Customer("alice");
-    await alice.form("/checkout", {
-      cardholder: "Alice",
-      cardNumber: "4242 4242 4242 4242",
-      expiry: "12/29",
-      cvv: "987",
-      product: "home-insurance",
-    });
+    await alice.form("/checkout", checkoutForm());
     const checkout = (await exchanges()).find((r) => r.method === "POST");
     checkoutId = checkout?.id ?? "";
     report = JSON.parse(checkout?.mask_report ?? "[]") as MaskFinding[];

@@ -14,3 +14,14 @@ export function luhnComplete(partial: string): string {
   }
   throw new Error("unreachable: one of ten check digits always completes the sum");
 }
+
+/** The demo shop's checkout form with a test card (its CVV is 987): what a customer posts to pay. */
+export function checkoutForm(cardholder = "Alice"): Record<string, string> {
+  return {
+    cardholder,
+    cardNumber: "4242 4242 4242 4242",
+    expiry: "12/29",
+    cvv: "987",
+    product: "home-insurance",
+  };
+}
