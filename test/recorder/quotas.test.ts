@@ -109,6 +109,8 @@ describe("per-client rate limit (RECORD_LIMIT)", () => {
     // The health report itself (api/health.ts), without the API's routing and credentials around it.
     const report = await health(loadConfig(env as Env), env as Env);
     expect(report.isolate.notRecorded.rateLimited).toBe(counters.notRecorded.rateLimited);
+    // Health in production runs in another isolate than the shards: each shard reports its own count.
+    expect(report.shards.notRecorded.rateLimited).toBeGreaterThanOrEqual(1);
     // Refusing to record is the limit working, not the recorder failing.
     expect(report.status).toBe("ok");
   });

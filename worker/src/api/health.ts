@@ -3,6 +3,7 @@ import { counters } from "../log/health-counters.ts";
 import type { Env } from "../env.ts";
 import { ArchiveReader } from "../store/archive-reader.ts";
 import { indexPartitions } from "../store/partitions.ts";
+import type { ShardHealth } from "../capture/hand-off.ts";
 import { shardName } from "../capture/shard-key.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -61,20 +62,34 @@ const SHARD_TIMEOUT_MS = 2_000;
 async function shardHealth(
   env: Env,
   count: number,
-): Promise<{ reachable: number; of: number; parkedChunks: number }> {
+): Promise<{
+  reachable: number;
+  of: number;
+  parkedChunks: number;
+  notRecorded: { rateLimited: number; overQuota: number };
+}> {
   const answers = await Promise.all(
     Array.from({ length: count }, (_, shard) =>
       Promise.race([
         // Inside then(): a missing or broken binding throws synchronously and must count as unreachable.
         Promise.resolve().then(() =>
-          env.RECORDER.get(env.RECORDER.idFromName(shardName(shard))).parkedChunks(),
+          env.RECORDER.get(env.RECORDER.idFromName(shardName(shard))).shardHealth(),
         ),
         new Promise<null>((resolve) => setTimeout(() => resolve(null), SHARD_TIMEOUT_MS)),
       ]).catch(() => null),
     ),
   );
-  const reached = answers.filter((n): n is number => typeof n === "number");
-  return { reachable: reached.length, of: count, parkedChunks: reached.reduce((sum, n) => sum + n, 0) };
+  // The RPC's result type wraps ShardHealth; what arrives is the plain object.
+  const reached = (answers as (ShardHealth | null)[]).filter((a): a is ShardHealth => a !== null);
+  return {
+    reachable: reached.length,
+    of: count,
+    parkedChunks: reached.reduce((sum, a) => sum + a.parkedChunks, 0),
+    notRecorded: {
+      rateLimited: reached.reduce((sum, a) => sum + a.notRecorded.rateLimited, 0),
+      overQuota: reached.reduce((sum, a) => sum + a.notRecorded.overQuota, 0),
+    },
+  };
 }
 
 async function deadLetterCount(db: D1Database): Promise<number | null> {

@@ -20,9 +20,11 @@ export type RecorderPort = {
    * the number of the shard called; it records its own exchanges and passes the others on to theirs.
    */
   recordBatch(shard: number, items: HandedExchange[]): Promise<void>;
-  /** Chunks parked in the shard's storage while the records queue was unavailable (health). */
-  parkedChunks(): Promise<number>;
+  /** Chunks parked while the records queue was unavailable, and exchanges the limits left out (health). */
+  shardHealth(): Promise<ShardHealth>;
 };
+
+export type ShardHealth = { parkedChunks: number; notRecorded: { rateLimited: number; overQuota: number } };
 
 /** Where an exchange goes: its shard's number and port, and how long to gather before handing over. */
 export type HandOffTarget = {

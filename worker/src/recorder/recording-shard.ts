@@ -1,3 +1,4 @@
+import type { ShardHealth } from "../capture/hand-off.ts";
 import type { BodySource } from "../capture/pending-exchange.ts";
 import { DurableObject } from "cloudflare:workers";
 import { pendingOf, type Envelope } from "../capture/envelope.ts";
@@ -35,6 +36,8 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
   readonly #stores: RecorderStores;
   readonly #outbox: RecordOutbox;
   readonly #quota: SessionQuota;
+  /** Exchanges this shard left unrecorded by the limits (health reads them through shardHealth). */
+  readonly #notRecorded = { rateLimited: 0, overQuota: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -132,6 +135,7 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
     // queue write, and its body branches are released at once.
     if (!(await clientMayRecord(this.env.RECORD_LIMIT, envelope.context.clientNetwork))) {
       counters.notRecorded.rateLimited++;
+      this.#notRecorded.rateLimited++;
       return release(requestBody, responseBody);
     }
     const session = await quotaSessionOf(pending, config);
@@ -140,6 +144,7 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
     const { admitted, first } = this.#quota.check(session, quota);
     if (!admitted) {
       counters.notRecorded.overQuota++;
+      this.#notRecorded.overQuota++;
       // The visitor's exchange id, not the session's: the line says that a quota was reached, not whose.
       if (first) log("warn", "session_over_quota", { exchange: envelope.id, quota });
       return release(requestBody, responseBody);
@@ -157,9 +162,13 @@ export class RecordingShard extends DurableObject<Env> implements RecorderPort {
     await this.#outbox.flush();
   }
 
-  /** Chunks waiting in this shard's storage for the queue (health: work that is waiting, not lost). */
-  async parkedChunks(): Promise<number> {
-    return this.#outbox.parkedCount();
+  /**
+   * For health, which runs in another isolate and cannot see this one's counters: chunks waiting in this
+   * shard's storage for the queue (waiting, not lost), and exchanges this shard left unrecorded by the
+   * limits since it started (its own count: shards sharing an isolate would double-count the isolate's).
+   */
+  async shardHealth(): Promise<ShardHealth> {
+    return { parkedChunks: await this.#outbox.parkedCount(), notRecorded: { ...this.#notRecorded } };
   }
 }
 
