@@ -171,6 +171,19 @@ describe("audit trail", () => {
     expect(String(written[0]?.detail.customerToken)).toMatch(/^\[hash:[0-9a-f]{32}\]$/);
   });
 
+  it("takes a burst of looks at once: each served, each written once, in one chain", async () => {
+    const before = (await entries()).length;
+    const looks = await Promise.all(
+      Array.from({ length: 200 }, () => api(`/exchanges/${pageId}`, DEMO.support)),
+    );
+    expect(looks.map((l) => l.response.status).filter((s) => s !== 200)).toEqual([]);
+    const after = await entries();
+    expect(after.length - before).toBe(200);
+    expect(after.map((e) => e.seq)).toEqual(after.map((_, i) => i + 1));
+    const verified = JSON.parse((await api("/audit/verify", DEMO.compliance)).text) as { ok: boolean };
+    expect(verified.ok).toBe(true);
+  });
+
   it("cannot be edited or deleted, and an edit made behind its back is detected", async () => {
     const verified = JSON.parse((await api("/audit/verify", DEMO.compliance)).text) as { ok: boolean };
     expect(verified.ok).toBe(true);

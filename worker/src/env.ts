@@ -1,3 +1,4 @@
+import type { AuditWriterObject } from "./audit/audit-writer.ts";
 import type { RecordingShardObject } from "./capture/hand-off.ts";
 import type { ChunkMessage, OverflowMessage } from "./record/record-message.ts";
 
@@ -7,6 +8,8 @@ export interface Env {
   DB: D1Database;
   /** Recording shards: the visitor's isolate hands each exchange to one, in memory. */
   RECORDER: DurableObjectNamespace<RecordingShardObject>;
+  /** The audit log's single writer (audit/audit-writer.ts): one object, named AUDIT_WRITER. */
+  AUDIT: DurableObjectNamespace<AuditWriterObject>;
   /** Masked records on their way to the index (consumed in batches; see persist/). */
   RECORDS: Queue<ChunkMessage | OverflowMessage>;
   RECORDING_SHARDS?: string;

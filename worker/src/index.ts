@@ -59,8 +59,9 @@ app.onError((error, c) => {
 });
 
 // The runtime treats every export of the main module as an entrypoint: export nothing but the handler and
-// the Durable Object class the RECORDER binding names.
+// the Durable Object classes the RECORDER and AUDIT bindings name.
 export { RecordingShard } from "./recorder/recording-shard.ts";
+export { AuditWriter } from "./audit/audit-writer.ts";
 
 /** Whether a request is for the console's own host (CONSOLE_HOST, any port). */
 function isConsoleRequest(request: Request, env: Env): boolean {

@@ -102,6 +102,46 @@ export class AuditLog {
     );
   }
 
+  /**
+   * Writes several entries at the head of the chain in one D1 transaction, in order, and returns them as
+   * stored. The audit writer (audit-writer.ts) uses it: one writer, so a race is lost only to an append that
+   * bypassed it, and the whole batch is then built again on the new head.
+   */
+  async appendMany(inputs: readonly AuditInput[], now: number = Date.now()): Promise<AuditEntry[]> {
+    const fields = inputs.map(canonicalInput);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const head = await this.#db
+        .prepare("SELECT seq, at, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .first<{ seq: number; at: number; hash: string }>();
+      const entries: AuditEntry[] = [];
+      let prev = { seq: head?.seq ?? 0, at: head?.at ?? 0, hash: head?.hash ?? GENESIS_HASH };
+      for (const input of fields) {
+        const unsealed = { seq: prev.seq + 1, at: Math.max(now, prev.at), ...input };
+        const entry: AuditEntry = {
+          ...unsealed,
+          prevHash: prev.hash,
+          hash: await entryHash(prev.hash, unsealed),
+        };
+        entries.push(entry);
+        prev = entry;
+      }
+      try {
+        const insert = this.#db.prepare(
+          `INSERT INTO audit_log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        );
+        await this.#db.batch(entries.map((entry) => insert.bind(...rowValues(entry))));
+        return entries;
+      } catch (error) {
+        if (!lostRace(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * attempt * 2));
+      }
+    }
+    throw new VerbatimError(
+      "storage_unavailable",
+      `audit log: ${MAX_ATTEMPTS} attempts to append ${inputs.length} entries each lost to another append`,
+    );
+  }
+
   async list(filter: AuditFilter = {}): Promise<AuditEntry[]> {
     const where: string[] = [];
     const values: (string | number)[] = [];
