@@ -10,6 +10,7 @@ import { health } from "./health.ts";
  * secrets, and the masking policy the Worker was built with. None of it carries visitor data.
  */
 export function opsApi(app: Hono<AccessEnv>): void {
+  // Health reports config errors, so it reads the parse result rather than the console host's config.
   route(app, "GET", "/health", "ops", async (c) => c.json(await health(loadConfig(c.env), c.env)));
 
   route(app, "GET", "/config", "ops", (c) => {

@@ -31,6 +31,6 @@ route(timelineApi, "GET", "/exchanges/:id/replay", "support", async (c) => {
   const id = parseId("exchange id", c.req.param("id"));
   await audit(c, "replay.open", id);
   const viewer = c.get("principal")?.id ?? "anonymous";
-  const frame = await loadReplayFrame(c.env, id, c.req.url, c.get("config").replayHost, viewer);
+  const frame = await loadReplayFrame(c.env, id, c.req.url, c.get("config"), viewer);
   return c.json(replayView(frame));
 });

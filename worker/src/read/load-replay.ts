@@ -1,7 +1,7 @@
 import { readStores } from "../store/record-reader.ts";
 import type { Env } from "../env.ts";
 import { VerbatimError } from "../errors/verbatim-error.ts";
-import { loadConfig } from "../config/config.ts";
+import type { Config } from "../config/config.ts";
 import { entryUrl } from "../replay/replay-access.ts";
 import { ENTRY_TTL_MS, mintReplayGrant } from "../replay/replay-grant.ts";
 import { ArchiveReader } from "../store/archive-reader.ts";
@@ -32,11 +32,10 @@ export async function loadReplayFrame(
   env: Env,
   exchangeId: string,
   consoleUrl: string,
-  replayHost: string,
+  config: Pick<Config, "replayHost" | "secret">,
   viewer: string,
 ): Promise<ReplayFrame> {
-  const loaded = loadConfig(env);
-  const secret = (loaded.ok ? loaded.config : loaded.passThrough)?.secret ?? "";
+  const { replayHost, secret } = config;
   if (secret === "")
     throw new VerbatimError("internal", "replay needs VERBATIM_SECRET to grant access to a replay");
   const exchange = await new ArchiveReader(readStores(env)).getExchange(exchangeId);

@@ -39,7 +39,7 @@ export function timelineRoutes(app: Hono<AccessEnv>): void {
     const zone = viewerZone(c);
     const id = parseId("exchange id", c.req.param("id"));
     await audit(c, "replay.open", id);
-    const frame = await loadReplayFrame(c.env, id, c.req.url, c.get("config").replayHost, viewerOf(c));
+    const frame = await loadReplayFrame(c.env, id, c.req.url, c.get("config"), viewerOf(c));
     // "Open in its own tab" is this page with only the frame, full-window: a replay is never a top-level
     // document, where the sandbox and the console's frame-src could not hold it.
     if (c.req.query("full") === "1") return c.html(ReplayFullPage({ frame }));
