@@ -10,7 +10,7 @@ import {
   type AppRun,
 } from "./lib/checks.ts";
 import { writeAppFigures } from "./lib/results.ts";
-import { shoot } from "./lib/screens.ts";
+import { shoot, topLevel, type Screen } from "./lib/screens.ts";
 import { cardSecrets, newCardNumber, newPassword, type Secret } from "./lib/secrets.ts";
 import { attach, browseLive, startStack, type LiveBrowsing, type Stack } from "./lib/stack.ts";
 
@@ -47,7 +47,7 @@ async function logIn(page: Page, password: string): Promise<void> {
 /** The customer's visit. Every navigation starts from the recorder's URL, as a visitor's bookmark would. */
 async function browse(stack: Stack, live: LiveBrowsing): Promise<void> {
   const { page } = live;
-  const shot = async (label: string) => attach(live, await shoot(page, label, SHOWN_MASKED));
+  const shot = async (label: string) => attach(live, await shoot(topLevel(page), label, SHOWN_MASKED));
   const base = stack.recorder.url;
   await page.goto(`${base}/doku.php?id=start`);
   await shot("start");
@@ -75,7 +75,7 @@ async function browse(stack: Stack, live: LiveBrowsing): Promise<void> {
   await submit(page, "#edbtn__save");
   await page.goto(`${base}/doku.php?id=${PAGE_ID}`);
   await shot("saved page");
-  await quickSearches(page);
+  await quickSearches(topLevel(page));
   await shot("saved page, quick search");
   await page.fill("#qsearch__in", CARD);
   await submit(page, "#dw__search button[type=submit]");
@@ -91,20 +91,23 @@ async function browse(stack: Stack, live: LiveBrowsing): Promise<void> {
   await shot("after logout");
 }
 
-/** Types into the search box; on keyup the page's script asks ajax.php for matching page names. */
-async function quickSearch(page: Page, term: string): Promise<void> {
-  await page.fill("#qsearch__in", term);
+/**
+ * Types into the search box; on keyup the page's script asks ajax.php for matching page names. The answer is
+ * awaited on the tab: its responses include those of the replay frame.
+ */
+async function quickSearch({ page, frame }: Screen, term: string): Promise<void> {
+  await frame.fill("#qsearch__in", term);
   const answer = page.waitForResponse((r) => r.url().includes("/lib/exe/ajax.php"));
-  await page.press("#qsearch__in", "End");
+  await frame.press("#qsearch__in", "End");
   expect((await answer).status()).toBe(200);
-  await page.waitForSelector("#dw__search:not(.searching)");
+  await frame.waitForSelector("#dw__search:not(.searching)");
 }
 
 /** The card number (no page is named like it), then a word that finds the new page: its popup shows. */
-async function quickSearches(page: Page): Promise<void> {
-  await quickSearch(page, CARD);
-  await quickSearch(page, "payments");
-  await page.waitForSelector("#qsearch__out", { state: "visible" });
+async function quickSearches(screen: Screen): Promise<void> {
+  await quickSearch(screen, CARD);
+  await quickSearch(screen, "payments");
+  await screen.frame.waitForSelector("#qsearch__out", { state: "visible" });
 }
 
 describe("DokuWiki (Debian) through the recorder", () => {

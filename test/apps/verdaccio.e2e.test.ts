@@ -1,4 +1,3 @@
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { settledExchanges, type ArchivedExchange } from "./lib/archive.ts";
 import {
@@ -9,7 +8,7 @@ import {
   type AppRun,
 } from "./lib/checks.ts";
 import { writeAppFigures } from "./lib/results.ts";
-import { shoot } from "./lib/screens.ts";
+import { shoot, topLevel, type Screen } from "./lib/screens.ts";
 import { cardSecrets, newCardNumber, newPassword, type Secret } from "./lib/secrets.ts";
 import { attach, browseLive, startStack, type LiveBrowsing, type Stack } from "./lib/stack.ts";
 import { startVerdaccio } from "./verdaccio.ts";
@@ -28,37 +27,44 @@ const PACKAGE = "@team/greeter";
 
 const SHOWN_MASKED = [USER.password, CARD, USER.login];
 
-async function idle(page: Page): Promise<void> {
-  await page.waitForLoadState("networkidle");
+async function idle({ frame }: Screen): Promise<void> {
+  await frame.waitForLoadState("networkidle");
 }
 
-/** Types into the search box; the app asks the search API as you type and lists what it finds. */
-async function search(page: Page, text: string): Promise<void> {
-  const answer = page.waitForResponse((r) => r.url().includes("/-/verdaccio/data/search/"), {
+/**
+ * Types into the search box; the app asks the search API as you type and lists what it finds. The answer is
+ * awaited on the tab: its responses include those of the replay frame.
+ */
+async function search(screen: Screen, text: string): Promise<void> {
+  const answer = screen.page.waitForResponse((r) => r.url().includes("/-/verdaccio/data/search/"), {
     timeout: 15_000,
   });
-  await page.fill("[data-testid=search-container] input", text);
+  await screen.frame.fill("[data-testid=search-container] input", text);
   expect((await answer).status()).toBe(200);
-  await idle(page);
+  await idle(screen);
 }
 
-/** The in-app steps replayed later inside the home page's replay: a search, then the package opened. */
-async function searchAndOpen(page: Page): Promise<void> {
-  await search(page, CARD);
-  await page.keyboard.press("Escape");
-  await page.click(`[data-testid=package-item-list] a[href$="${PACKAGE}"]`);
-  await page.waitForSelector("[data-testid=readme]");
-  await idle(page);
+/**
+ * The in-app steps replayed later inside the home page's replay: a search, then the package opened. Escape
+ * goes to the focused element (the search box), in whichever frame it is.
+ */
+async function searchAndOpen(screen: Screen): Promise<void> {
+  await search(screen, CARD);
+  await screen.page.keyboard.press("Escape");
+  await screen.frame.click(`[data-testid=package-item-list] a[href$="${PACKAGE}"]`);
+  await screen.frame.waitForSelector("[data-testid=readme]");
+  await idle(screen);
 }
 
 async function browse(stack: Stack, live: LiveBrowsing): Promise<void> {
   const { page } = live;
-  const shot = async (label: string) => attach(live, await shoot(page, label, SHOWN_MASKED));
+  const screen = topLevel(page);
+  const shot = async (label: string) => attach(live, await shoot(screen, label, SHOWN_MASKED));
   const base = stack.recorder.url;
   await page.goto(`${base}/`);
   await page.waitForSelector("[data-testid=package-item-list]");
   await shot("home");
-  await searchAndOpen(page);
+  await searchAndOpen(screen);
   await shot("home, searched and opened the package");
 
   await page.click("[data-testid=header--button-login]");
@@ -68,9 +74,9 @@ async function browse(stack: Stack, live: LiveBrowsing): Promise<void> {
   await page.click("#login--dialog-button-submit");
   expect((await login).status()).toBe(200);
   await page.waitForSelector("#header--button-account");
-  await idle(page);
+  await idle(screen);
   await shot("home, logged in");
-  await search(page, PACKAGE);
+  await search(screen, PACKAGE);
   await shot("home, logged in, searched");
   await page.click("#header--button-account");
   await page.click("[data-testid=logOutDialogIcon]");

@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import { unstable_readConfig } from "wrangler";
-import { readBack, replayInfo, type ArchivedExchange } from "./archive.ts";
+import { readBack, type ArchivedExchange } from "./archive.ts";
+import { openReplay, signedInContext } from "./console-replay.ts";
 import { compareWithArchive, readHar, type Capture } from "./har.ts";
 import {
   compareShots,
@@ -14,10 +14,10 @@ import {
   STAND_IN,
 } from "./replay-check.ts";
 import type { AppFigures } from "./results.ts";
-import { setClockTo, settle, shoot } from "./screens.ts";
+import { setClockTo, settle, shoot, type Screen } from "./screens.ts";
 import { needles, type Secret } from "./secrets.ts";
 import { describeHits, scanBytes, scanDirectories, type Hit } from "./scan.ts";
-import { VIEWPORT, type LiveView, type Stack } from "./stack.ts";
+import type { LiveView, Stack } from "./stack.ts";
 
 /** The checks every application gets; each fills in its figures before it asserts. */
 export type AppRun = { app: string; secrets: Secret[]; figures: Partial<AppFigures> };
@@ -103,13 +103,15 @@ export type Interaction = {
   maskedValues: readonly string[];
   /** Which requests are the interaction's calls (JSON or HTML fragments fetched by the page's script). */
   isCall: (url: URL) => boolean;
-  interact: (page: Page) => Promise<void>;
+  /** Done live on the tab's page, in the replay inside the console's replay frame. */
+  interact: (screen: Screen) => Promise<void>;
 };
 
 /**
- * Replays the page view on which the live interaction happened, does the same there, and checks that the
- * page's own calls were answered from the archive (`x-verbatim-exchange`), that nothing reached the live
- * application, and that the result looks as it did live.
+ * Replays the page view on which the live interaction happened (in the console's full-window replay page, as
+ * support opens it), does the same in the replay frame, and checks that the page's own calls were answered
+ * from the archive (`x-verbatim-exchange`), that nothing reached the live application, and that the result
+ * looks as it did live.
  */
 export async function checkInAppReplay(
   stack: Stack,
@@ -124,8 +126,8 @@ export async function checkInAppReplay(
   ).find(([, view]) => view?.shots.some((s) => s.label === interaction.label));
   const want = pair?.[1]?.shots.find((s) => s.label === interaction.label);
   if (!pair || !want) throw new Error(`no archived page view shows "${interaction.label}"`);
-  const { replayUrl } = await replayInfo(stack.recorder, pair[0].id);
-  const context = await stack.browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  const pageViewId = pair[0].id;
+  const context = await signedInContext(stack.browser, stack.recorder);
   const page = await context.newPage();
   const calls: Array<{ url: string; status: number; exchange: string | null }> = [];
   page.on("response", (response) => {
@@ -142,14 +144,14 @@ export async function checkInAppReplay(
   );
   try {
     await setClockTo(page, want);
-    await page.goto(replayUrl);
-    await settle(page);
+    const { screen } = await openReplay(page, stack.recorder, pageViewId);
+    await settle(screen);
     stack.origin.reset();
     calls.length = 0;
     try {
-      await interaction.interact(page);
+      await interaction.interact(screen);
     } catch (error) {
-      const events = await replayEvents(stack, pair[0].id);
+      const events = await replayEvents(stack, pageViewId);
       throw new Error(
         `"${interaction.label}" could not be repeated in the replay: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}; failed requests: ${failed.join(", ") || "none"}; replay events: ${events.join(", ") || "none"}`,
       );
@@ -157,11 +159,11 @@ export async function checkInAppReplay(
     // The same noise rule as for page views: if pixels are left outside the masked spans, the interaction is
     // replayed once more in a fresh context and the change between the two replays is the renderer's floor.
     const again = async () => {
-      const second = await stack.browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+      const second = await signedInContext(stack.browser, stack.recorder);
       try {
-        const replay = await second.newPage();
-        await setClockTo(replay, want);
-        await replay.goto(replayUrl);
+        const tab = await second.newPage();
+        await setClockTo(tab, want);
+        const replay = (await openReplay(tab, stack.recorder, pageViewId)).screen;
         await settle(replay);
         await interaction.interact(replay);
         return await shoot(replay, want.label, interaction.maskedValues, STAND_IN);
@@ -172,7 +174,7 @@ export async function checkInAppReplay(
     const comparison = await compareShots(
       run.app,
       want,
-      await shoot(page, want.label, interaction.maskedValues, STAND_IN),
+      await shoot(screen, want.label, interaction.maskedValues, STAND_IN),
       again,
     );
     run.figures.replay_origin_requests = stack.origin.requests().length;

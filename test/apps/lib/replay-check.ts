@@ -1,14 +1,15 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page, type Response } from "playwright-core";
+import { chromium, type Browser } from "playwright-core";
 import { PNG } from "pngjs";
 import pixelmatch from "pixelmatch";
 import type { Box } from "../../browser/pixels.ts";
-import { replayInfo, type ArchivedExchange } from "./archive.ts";
+import type { ArchivedExchange } from "./archive.ts";
+import { openReplay, signedInContext } from "./console-replay.ts";
 import { MASK_TOKEN, sameAfterMasking } from "./har.ts";
 import { setClockTo, shoot, type Shot } from "./screens.ts";
-import { CHROMIUM_ARGS, VIEWPORT, type LiveView, type Stack } from "./stack.ts";
+import { CHROMIUM_ARGS, type LiveView, type Stack } from "./stack.ts";
 
 /** A masker's stand-in shown on a replayed page (one at a time: no global flag, so `test` keeps no state). */
 export const STAND_IN = new RegExp(MASK_TOKEN.source);
@@ -45,14 +46,6 @@ export type ReplayResult = {
   unanswered: string[];
   problem: string | null;
 };
-
-/** The first response of a navigation's redirect chain: the page view itself, not where it led. */
-function firstResponse(response: Response | null): Promise<Response | null> {
-  if (!response) return Promise.resolve(null);
-  let request = response.request();
-  for (let from = request.redirectedFrom(); from; from = from.redirectedFrom()) request = from;
-  return request.response();
-}
 
 /**
  * The largest change of a colour channel that is not counted as a difference: Chromium's raster draws
@@ -188,6 +181,10 @@ export async function compareShots(
     return failed(String(error));
   }
   if (result.outside > 0) await saveArtifacts(app, live.label, live, replayed, result.diff);
+  const problems = [
+    result.outside > 0 ? `${result.outside} differing pixels outside masked spans, ${result.where}` : null,
+    scrollProblem(live.scroll, replayed.scroll),
+  ].filter((p) => p !== null);
   return {
     label: live.label,
     differing: result.differing,
@@ -195,9 +192,17 @@ export async function compareShots(
     noiseFloor,
     noise: result.noise,
     outside: result.outside,
-    problem:
-      result.outside > 0 ? `${result.outside} differing pixels outside masked spans, ${result.where}` : null,
+    problem: problems.length > 0 ? problems.join("; ") : null,
   };
+}
+
+/**
+ * The replayed document must be scrolled where the live one was (a page's script may scroll on load). Shots
+ * show the whole document with the window as tall as it (screens.ts), where fixed elements used to tell.
+ */
+function scrollProblem(live: Shot["scroll"], replayed: Shot["scroll"]): string | null {
+  const at = (s: Shot["scroll"]) => `(${Math.round(s.x)}, ${Math.round(s.y)})`;
+  return at(live) === at(replayed) ? null : `scrolled to ${at(replayed)}, live ${at(live)}`;
 }
 
 async function saveArtifacts(app: string, label: string, a: Shot, b: Shot, diff: Buffer | null) {
@@ -224,8 +229,9 @@ export function pairViews(
 }
 
 /**
- * Opens every archived page view at its replay URL (from the read API) in a fresh browser page and compares
- * its first screenshot (the page as loaded, before any interaction) with the live one.
+ * Opens every archived page view in a fresh browser page, as support does: in the console's full-window
+ * replay page (console-replay.ts), and compares the replay frame's first screenshot (the page as loaded,
+ * before any interaction) with the live one.
  */
 export async function replayEveryPageView(
   app: string,
@@ -238,11 +244,10 @@ export async function replayEveryPageView(
   // cache is shared by a browser's contexts and changes how it antialiases around images drawn for the first
   // time (seen as 1-2 colour levels on rounded corners), so the replay starts as fresh as the live visit did.
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  const context = await signedInContext(browser, stack.recorder);
   const results: ReplayResult[] = [];
   for (const [pv, view] of pairViews(pageViews, live)) {
-    const { replayUrl } = await replayInfo(stack.recorder, pv.id);
-    const page: Page = await context.newPage();
+    const page = await context.newPage();
     const result: ReplayResult = {
       pageViewId: pv.id,
       method: pv.request.method,
@@ -254,30 +259,39 @@ export async function replayEveryPageView(
       unanswered: [],
       problem: null,
     };
+    // Settled once the page view's own answer is known: its status is judged apart (replayStatus).
+    const failing: Array<{ url: string; line: string }> = [];
     page.on("requestfailed", (request) =>
-      result.unanswered.push(
-        `${request.method()} ${request.url()}: ${request.failure()?.errorText ?? "failed"}`,
-      ),
+      failing.push({
+        url: "",
+        line: `${request.method()} ${request.url()}: ${request.failure()?.errorText ?? "failed"}`,
+      }),
     );
     page.on("response", (response) => {
-      if (response.status() >= 400 && response.url() !== replayUrl)
-        result.unanswered.push(`${response.request().method()} ${response.url()}: ${response.status()}`);
+      if (response.status() >= 400)
+        failing.push({
+          url: response.url(),
+          line: `${response.request().method()} ${response.url()}: ${response.status()}`,
+        });
     });
+    let pageViewUrl: string | null = null;
     try {
       if (view?.shots[0]) await setClockTo(page, view.shots[0]);
-      const first = await firstResponse(await page.goto(replayUrl));
-      result.replayStatus = first?.status() ?? null;
-      result.servedBy = first ? ((await first.headerValue("x-verbatim-exchange")) ?? null) : null;
+      const opened = await openReplay(page, stack.recorder, pv.id);
+      pageViewUrl = opened.pageView.url();
+      result.replayStatus = opened.pageView.status();
+      result.servedBy = (await opened.pageView.headerValue("x-verbatim-exchange")) ?? null;
       const want = view?.shots[0];
       if (want)
         result.comparisons.push(
-          await compareShots(app, want, await shoot(page, want.label, maskedValues, STAND_IN), () =>
-            reload(browser, replayUrl, want, maskedValues),
+          await compareShots(app, want, await shoot(opened.screen, want.label, maskedValues, STAND_IN), () =>
+            reload(browser, stack, pv.id, want, maskedValues),
           ),
         );
     } catch (error) {
       result.problem = error instanceof Error ? error.message : String(error);
     }
+    result.unanswered.push(...failing.filter((f) => f.url !== pageViewUrl).map((f) => f.line));
     result.unanswered.push(...(await replayEvents(stack, pv.id)));
     results.push(result);
     await page.close();
@@ -287,16 +301,22 @@ export async function replayEveryPageView(
 }
 
 /**
- * The same replay loaded once more, in a context of its own (its own paint history), for the noise floor.
- * Its page-view event is recorded again; that is the replay's log, not the archive.
+ * The same replay loaded once more, in a context of its own (its own paint history, signed in anew), for the
+ * noise floor. Its page-view event is recorded again; that is the replay's log, not the archive.
  */
-async function reload(browser: Browser, replayUrl: string, want: Shot, maskedValues: readonly string[]) {
-  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+async function reload(
+  browser: Browser,
+  stack: Stack,
+  pageViewId: string,
+  want: Shot,
+  maskedValues: readonly string[],
+) {
+  const context = await signedInContext(browser, stack.recorder);
   try {
     const page = await context.newPage();
     await setClockTo(page, want);
-    await page.goto(replayUrl);
-    return await shoot(page, want.label, maskedValues, STAND_IN);
+    const { screen } = await openReplay(page, stack.recorder, pageViewId);
+    return await shoot(screen, want.label, maskedValues, STAND_IN);
   } finally {
     await context.close();
   }
