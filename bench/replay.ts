@@ -1,5 +1,4 @@
-import { Agent, request as httpRequest } from "node:http";
-import { replayUrl } from "../worker/src/replay/replay-host.ts";
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { readHealth, waitForRecorder } from "./lib/health.ts";
 import type { RunningWorker } from "./lib/miniflare-worker.ts";
 import { round } from "./lib/stats.ts";
@@ -15,11 +14,75 @@ import { consoleFetch, DEMO_TOKENS } from "../scripts/lib/console-fetch.ts";
  * alice's product page is recorded once and replayed; bob's copy of the same page is fetched live, so the
  * live requests (which are recorded) never add rows to the session being replayed. Requests alternate
  * replay / live, one at a time over one keep-alive connection, each timed to the last body byte.
+ *
+ * A replay origin serves only a browser holding a grant, and only inside the console's frame
+ * (worker/src/replay/replay-access.ts). The bench goes in as a browser does: the read API's replay frame
+ * URL is an entry URL, requested as the console's iframe would (Fetch Metadata of a cross-site iframe
+ * navigation); its 303 sets the grant cookie, and every timed replay request is that frame's document again,
+ * with the cookie and the same Fetch Metadata.
  */
 const PAGE = "/products/home-insurance";
-const REPLAY_HOST = "replay.localhost";
 
 type Timed = { ms: number; status: number; bytes: number; outcome: string | null; encoding: string };
+
+/**
+ * What Chromium sends for a document loaded into the console's replay frame: the frame's own destination,
+ * a navigation, and cross-site (the console's host and a replay origin are different sites; a redirect chain
+ * keeps the initiator's relation, so the page after the grant's 303 is cross-site too).
+ */
+function framedDocumentHeaders(): Record<string, string> {
+  return {
+    ...browserHeaders("document"),
+    "sec-fetch-dest": "iframe",
+    "sec-fetch-mode": "navigate",
+    "sec-fetch-site": "cross-site",
+    "upgrade-insecure-requests": "1",
+  };
+}
+
+type Answer = { status: number; headers: IncomingHttpHeaders };
+
+/** One GET over node:http whose body is not needed (the grant's redirect). */
+function getHeaders(agent: Agent, base: URL, path: string, headers: Record<string, string>): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { agent, host: base.hostname, port: base.port, path, method: "GET", headers },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/**
+ * Enters the replay as the console's frame does: GET the entry URL (an entry grant in its query), which
+ * answers 303 with the grant cookie and the page's path. Returns the replay origin's host, the path and the
+ * cookie to send with every replay request.
+ */
+async function enterReplay(
+  agent: Agent,
+  base: URL,
+  entryUrl: string,
+): Promise<{ host: string; path: string; cookie: string }> {
+  const entry = new URL(entryUrl);
+  const answer = await getHeaders(agent, base, entry.pathname + entry.search, {
+    ...framedDocumentHeaders(),
+    host: entry.host,
+  });
+  const cookie = (answer.headers["set-cookie"] ?? [])
+    .map((line) => line.split(";")[0] ?? "")
+    .find((pair) => pair.startsWith("__Host-verbatim-replay="));
+  const path = answer.headers.location;
+  if (answer.status !== 303 || !cookie || typeof path !== "string" || !path.startsWith("/"))
+    throw new Error(
+      `the replay's grant entry answered ${answer.status} (location ${String(path)}, ${cookie ? "a" : "no"} grant cookie)`,
+    );
+  return { host: entry.host, path, cookie };
+}
 
 /** One GET over node:http: fetch() cannot set Host, and the replay origin is chosen by Host. */
 function timedGet(agent: Agent, base: URL, path: string, headers: Record<string, string>): Promise<Timed> {
@@ -92,6 +155,15 @@ async function recordedPageView(base: string, customer: string): Promise<PageVie
   throw new Error(`no recorded ${PAGE} page view for ${customer}`);
 }
 
+/** The read API's replay frame URL for a page view: an entry URL with a grant for the compliance viewer. */
+async function replayFrameUrl(base: string, pageViewId: string): Promise<string> {
+  const response = await consoleFetch(base, `/__verbatim/api/exchanges/${pageViewId}/replay`, {
+    token: DEMO_TOKENS.compliance,
+  });
+  if (!response.ok) throw new Error(`GET replay frame of ${pageViewId}: ${response.status}`);
+  return ((await response.json()) as { replayUrl: string }).replayUrl;
+}
+
 export async function runReplayBench(deps: {
   recorder: RunningWorker;
   requests: number;
@@ -103,19 +175,17 @@ export async function runReplayBench(deps: {
   const alice = await signIn(recorder.url, "alice");
   const bob = await signIn(recorder.url, "bob");
   const view = await recordedPageView(recorder.url, "alice");
-  const replay = new URL(
-    replayUrl({ sessionId: view.sessionId, pageViewId: view.id }, view.url, recorder.url, REPLAY_HOST),
-  );
-  log(`replay: ${replay.host}${replay.pathname}`);
-
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const document = browserHeaders("document");
-  const replayHeaders = { ...document, host: replay.host };
-  const liveHeaders = { ...document, host: base.host, cookie: bob.cookieHeader() };
+  const replay = await enterReplay(agent, base, await replayFrameUrl(recorder.url, view.id));
+  if (replay.path !== PAGE) throw new Error(`the replay's grant led to ${replay.path}, not ${PAGE}`);
+  log(`replay: ${replay.host}${replay.path} (entered with a grant)`);
+
+  const replayHeaders = { ...framedDocumentHeaders(), host: replay.host, cookie: replay.cookie };
+  const liveHeaders = { ...browserHeaders("document"), host: base.host, cookie: bob.cookieHeader() };
   const warmup = Math.max(10, Math.round(requests / 10));
   const samples = { replay: [] as Timed[], live: [] as Timed[] };
   for (let i = 0; i < warmup + requests; i++) {
-    const r = await timedGet(agent, base, PAGE, replayHeaders);
+    const r = await timedGet(agent, base, replay.path, replayHeaders);
     const l = await timedGet(agent, base, PAGE, liveHeaders);
     if (r.status !== 200 || r.outcome !== "recorded")
       throw new Error(`replay answered ${r.status} (${r.outcome})`);
@@ -133,7 +203,7 @@ export async function runReplayBench(deps: {
   const replayMs = samples.replay.map((s) => s.ms);
   const liveMs = samples.live.map((s) => s.ms);
   const section: Section = {
-    method: `One recorded page view (${PAGE}, signed in) replayed ${requests} times from its replay origin (Host ${REPLAY_HOST}), alternating with the same page fetched live through the recorder (recording on) for another signed-in customer; one request at a time over one keep-alive connection to Miniflare, after ${warmup} warm-up pairs; each time runs from request start to the last body byte. Replay: D1 page view and candidate lookups, R2 read, SHA-256 check of the body, HTML rewrite. Live: origin fetch (demo shop on loopback) with the recording done in the background.`,
+    method: `One recorded page view (${PAGE}, signed in) replayed ${requests} times from its replay origin (Host ${new URL(`http://${replay.host}`).hostname.replace(/^[^.]+\./, "<session>--<page view>.")}), as the console's frame loads it (grant cookie from the entry URL, Sec-Fetch-Dest iframe, cross-site navigation), alternating with the same page fetched live through the recorder (recording on) for another signed-in customer; one request at a time over one keep-alive connection to Miniflare, after ${warmup} warm-up pairs; each time runs from request start to the last body byte. Replay: grant cookie check (HMAC), D1 page view and candidate lookups, R2 read, SHA-256 check of the body, HTML rewrite. Live: origin fetch (demo shop on loopback) with the recording done in the background.`,
     requests,
     replay_p50_ms: round(percentile(replayMs, 50), 3),
     replay_p99_ms: round(percentile(replayMs, 99), 3),
