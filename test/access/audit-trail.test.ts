@@ -184,6 +184,14 @@ describe("audit trail", () => {
     expect(verified.ok).toBe(true);
   });
 
+  it("keeps a card number typed into a search box out of the log", async () => {
+    const { added: written } = await added(() =>
+      api(`/sessions?url=${encodeURIComponent("4111 1111 1111 1111")}`, DEMO.support),
+    );
+    expect(written).toHaveLength(1);
+    expect(JSON.stringify(written)).not.toMatch(/4111 ?1111 ?1111 ?1111/);
+  });
+
   it("cannot be edited or deleted, and an edit made behind its back is detected", async () => {
     const verified = JSON.parse((await api("/audit/verify", DEMO.compliance)).text) as { ok: boolean };
     expect(verified.ok).toBe(true);

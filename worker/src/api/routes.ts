@@ -27,7 +27,7 @@ opsApi(api);
 
 route(api, "GET", "/sessions", "support", async (c) => {
   const { filter, limit } = await parseSessionSearch(c.req.query(), c.get("config").secret, Date.now());
-  await audit(c, "search", null, searchDetail(filter));
+  await audit(c, "search", null, searchDetail(filter, c.get("config").secret));
   const rows = await new ArchiveReader(readStores(c.env)).listSessions(filter);
   const page = rows.slice(0, limit);
   const last = page.at(-1);

@@ -53,7 +53,7 @@ async function search(c: Context<AccessEnv>, form: SearchForm, run = true): Prom
       Date.now(),
       PAGE_SIZE,
     );
-    if (run) await audit(c, "search", null, searchDetail(filter));
+    if (run) await audit(c, "search", null, searchDetail(filter, c.get("config").secret));
     const rows = run ? await new ArchiveReader(readStores(c.env)).listSessions(filter) : [];
     const sessions = rows.slice(0, limit);
     const last = sessions.at(-1);
