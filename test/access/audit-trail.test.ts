@@ -184,6 +184,17 @@ describe("audit trail", () => {
     expect(verified.ok).toBe(true);
   });
 
+  it("writes exactly one entry for a credential that fails, without the credential", async () => {
+    const { result, added: written } = await added(() =>
+      api("/sessions", "vbt_0123456789ab_not-a-real-secret"),
+    );
+    expect(result.response.status).toBe(401);
+    expect(written.map((e) => [e.action, e.actor, e.detail])).toEqual([
+      ["auth.failed", "anonymous", { how: "bearer", limited: false }],
+    ]);
+    expect(JSON.stringify(written)).not.toContain("not-a-real-secret");
+  });
+
   it("keeps a card number typed into a search box out of the log", async () => {
     const { added: written } = await added(() =>
       api(`/sessions?url=${encodeURIComponent("4111 1111 1111 1111")}`, DEMO.support),

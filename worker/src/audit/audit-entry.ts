@@ -26,7 +26,8 @@ export const AUDIT_ACTIONS = {
   prove: "asked for a proof of what was sent; target: exchange id",
   "audit.read": "read the audit log; detail: the filter",
   "audit.export": "exported the audit log; detail: the filter",
-  "auth.failed": "failed to sign in or presented a bad token; actor: who it claimed to be",
+  "auth.failed":
+    "a credential failed (detail: how, and whether the client reached AUTH_LIMIT); never the credential",
   "health.read": "read the recorder's health counters",
 } as const;
 

@@ -2,8 +2,9 @@ import type { Context } from "hono";
 import { actorOf, type AuditAction, type AuditDetail, type AuditInput } from "../audit/index.ts";
 import { AUDIT_WRITER } from "../audit/audit-writer.ts";
 import { VerbatimError } from "../errors/verbatim-error.ts";
+import { log } from "../log/log.ts";
 import type { AccessEnv } from "./access-env.ts";
-import { clientOf } from "./authenticate.ts";
+import { clientOf } from "./client.ts";
 
 /**
  * Writes one audit entry for what the principal is about to see or do, before it is shown or done, through
@@ -32,5 +33,22 @@ export async function audit(
         cause: error,
       },
     );
+  }
+}
+
+/**
+ * The same entry, for what happens whether or not it is written down (a failed sign-in is refused anyway):
+ * a failure to write is logged, not thrown.
+ */
+export async function auditQuietly(
+  c: Context<AccessEnv>,
+  action: AuditAction,
+  target: string | null,
+  detail: AuditDetail = {},
+): Promise<void> {
+  try {
+    await audit(c, action, target, detail);
+  } catch {
+    log("warn", "audit_not_written", { action });
   }
 }

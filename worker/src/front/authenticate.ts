@@ -3,6 +3,8 @@ import type { Config } from "../config/config.ts";
 import { VerbatimError } from "../errors/verbatim-error.ts";
 import { log } from "../log/log.ts";
 import type { AccessEnv } from "./access-env.ts";
+import { auditQuietly } from "./audit-look.ts";
+import { clientOf } from "./client.ts";
 import { AccessJwtError, accessKeys, verifyAccessJwt } from "../access/access-jwt.ts";
 import { parseAccessRoles, rolesFor } from "../access/access-roles.ts";
 import { ApiTokenStore, looksLikeApiToken } from "../access/api-tokens.ts";
@@ -34,10 +36,7 @@ export const authenticate: MiddlewareHandler<AccessEnv> = async function authent
   await next();
 };
 
-/** The client a failure is counted against: the connecting IP as Cloudflare reports it. */
-export function clientOf(c: Context): string {
-  return c.req.header("cf-connecting-ip") ?? "unknown";
-}
+export { clientOf };
 
 async function identify(
   c: Context<AccessEnv>,
@@ -128,12 +127,24 @@ function blockedUntil(client: string): number {
   return blocked.get(client) ?? 0;
 }
 
-/** Counts one failed authentication; throws 429 once the client is over AUTH_LIMIT. */
+/**
+ * Counts one failed authentication and writes it to the audit log (who tried is unknown: where from and
+ * how is what compliance gets); throws 429 once the client is over AUTH_LIMIT. Only failures within the
+ * limit, and the one that reaches it, are written: past it the client is refused before it can fail again,
+ * so nobody can fill the log by failing.
+ */
 export async function countFailure(c: Context<AccessEnv>, client: string, now: number): Promise<void> {
   log("warn", "auth_failed");
+  const how =
+    c.req.header("cf-access-jwt-assertion") !== undefined
+      ? "access"
+      : c.req.header("authorization") !== undefined
+        ? "bearer"
+        : "sign-in form";
   const limiter = c.env.AUTH_LIMIT;
-  if (limiter === undefined) return;
-  const { success } = await limiter.limit({ key: `auth:${client}` });
+  const { success } =
+    limiter === undefined ? { success: true } : await limiter.limit({ key: `auth:${client}` });
+  await auditQuietly(c, "auth.failed", null, { how, limited: !success });
   if (success) return;
   if (blocked.size >= MAX_BLOCKED) blocked.clear();
   blocked.set(client, now + BLOCK_MS);
