@@ -1,15 +1,11 @@
 import { request as httpRequest } from "node:http";
+import { DEMO_TOKEN_OF } from "../../worker/src/access/demo-tokens.ts";
+
+/** Local demo credentials per role: accepted only on loopback names (worker/src/front/local-credentials.ts). */
+export const DEMO_TOKENS = DEMO_TOKEN_OF;
 
 /** The console's host locally (wrangler.toml CONSOLE_HOST). */
 export const CONSOLE_HOST = "console.localhost";
-
-/** Local demo credentials per role (worker/src/front/local-credentials.ts): accepted on loopback names only. */
-export const DEMO_TOKENS = {
-  ops: "demo-ops",
-  support: "demo-support",
-  compliance: "demo-compliance",
-  admin: "demo-admin",
-} as const;
 
 /**
  * A request to the console's host on a local recorder at `base` (http://127.0.0.1:<port>). The console lives

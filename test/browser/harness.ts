@@ -11,6 +11,7 @@ import { unstable_readConfig, unstable_splitSqlQuery } from "wrangler";
 import { createShop } from "../../examples/shop/src/app.ts";
 import { createShopStore } from "../../examples/shop/src/session.ts";
 import type { Version } from "../../examples/shop/src/version.ts";
+import { DEMO_TOKEN_OF } from "../../worker/src/access/demo-tokens.ts";
 
 /**
  * What the browser suite runs against: the demo shop on loopback (v1 and v2 sharing one store, switched in
@@ -56,7 +57,7 @@ export type Recorder = {
 };
 
 /** The local demo token per role (worker/src/front/local-credentials.ts): the console is on a loopback name. */
-export const DEMO_TOKENS = { support: "demo-support", compliance: "demo-compliance" } as const;
+export const DEMO_TOKENS = DEMO_TOKEN_OF;
 
 export type RecorderOptions = {
   /**

@@ -1,18 +1,14 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import worker from "../../worker/src/index.ts";
 import type { Env } from "../../worker/src/env.ts";
+import { DEMO_TOKEN_OF } from "../../worker/src/access/demo-tokens.ts";
 import { counters } from "../../worker/src/log/health-counters.ts";
 
 export const SITE = "https://shop.example";
 /** The console's own host (CONSOLE_HOST's default): a loopback name, so the demo credentials work. */
 export const CONSOLE = "https://console.localhost";
 /** Local-dev credentials per role (worker/src/front/local-credentials.ts). */
-export const DEMO = {
-  ops: "demo-ops",
-  support: "demo-support",
-  compliance: "demo-compliance",
-  admin: "demo-admin",
-} as const;
+export const DEMO = DEMO_TOKEN_OF;
 
 export type Visit = { response: Response; body: Uint8Array; text: string };
 
