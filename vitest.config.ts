@@ -22,6 +22,8 @@ export default defineConfig({
           EDGE_ORIGIN: inject("edgeOrigin"),
           // A stand-in Access team domain serving a key set (test/origin/jwks-origin.ts).
           ACCESS_TEST_JWKS_ORIGIN: inject("accessJwksOrigin"),
+          // Another one, the team domain of test/access/access-door.test.ts (the console's Access at work).
+          ACCESS_TEST_TEAM_ORIGIN: inject("accessTeamOrigin"),
           ORIGIN: inject("shopOrigin"),
           VERBATIM_SECRET: "test-secret-0123456789abcdef",
           COMMITMENT_SECRET: "test-commitments-fedcba9876543210",

@@ -8,6 +8,7 @@ declare module "vitest" {
     shopOrigin: string;
     edgeOrigin: string;
     accessJwksOrigin: string;
+    accessTeamOrigin: string;
   }
 }
 
@@ -16,10 +17,18 @@ export default async function setup(project: TestProject) {
   const shop = await startShop();
   const edge = await startEdgeOrigin();
   const jwks = await startJwksOrigin();
+  // A second stand-in team, for the end-to-end test: each test file publishes its own keys to its own server.
+  const team = await startJwksOrigin();
   project.provide("shopOrigin", shop.url);
   project.provide("edgeOrigin", edge.url);
   project.provide("accessJwksOrigin", jwks.url);
+  project.provide("accessTeamOrigin", team.url);
   return async () => {
-    await Promise.all([shop.close(), jwks.close(), new Promise((resolve) => edge.server.close(resolve))]);
+    await Promise.all([
+      shop.close(),
+      jwks.close(),
+      team.close(),
+      new Promise((resolve) => edge.server.close(resolve)),
+    ]);
   };
 }

@@ -202,7 +202,9 @@ export function parseConfig(env: Env): ConfigResult {
   let access: Config["access"] = null;
   if (accessParts.some((v) => v !== "")) {
     const [teamDomain = "", audience = "", roles = ""] = accessParts;
-    if (!/^https:\/\/[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(teamDomain))
+    // Locally (console on a loopback name) a stand-in team on loopback is allowed, for tests and trials.
+    const standIn = local && /^http:\/\/(127\.0\.0\.1|localhost):\d{1,5}$/.test(teamDomain);
+    if (!standIn && !/^https:\/\/[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(teamDomain))
       errors.push(
         `ACCESS_TEAM_DOMAIN must be your Access team's URL, such as https://acme.cloudflareaccess.com, got "${env.ACCESS_TEAM_DOMAIN}"`,
       );
