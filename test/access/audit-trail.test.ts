@@ -184,6 +184,24 @@ describe("audit trail", () => {
     expect(verified.ok).toBe(true);
   });
 
+  it("shows compliance the log in the console, filtered, verified on request, and exports it", async () => {
+    const page = await added(() => consoleGet("/__verbatim/audit?action=session.view&tz=UTC", consoleCookie));
+    expect(page.result.response.status).toBe(200);
+    expect(page.added.map((e) => e.action)).toEqual(["audit.read"]);
+    expect(page.result.text).toContain(sessionId);
+    expect(page.result.text).toContain("Verify the whole chain");
+    const verified = await consoleGet("/__verbatim/audit?verify=1&tz=UTC", consoleCookie);
+    expect(verified.text).toContain("Chain verified through entry");
+    const href = /href="(\/__verbatim\/api\/audit\/export[^"]*)"/
+      .exec(verified.text)?.[1]
+      ?.replace(/&amp;/g, "&");
+    const exported = await consoleGet(href ?? "", consoleCookie);
+    expect(exported.response.status).toBe(200);
+    expect(exported.text.trim().split("\n").length).toBeGreaterThan(10);
+    const support = await logIn(DEMO.support);
+    expect((await consoleGet("/__verbatim/audit", support)).response.status).toBe(403);
+  });
+
   it("writes exactly one entry for a credential that fails, without the credential", async () => {
     const { result, added: written } = await added(() =>
       api("/sessions", "vbt_0123456789ab_not-a-real-secret"),

@@ -30,6 +30,7 @@ const DOCUMENTED: Readonly<Record<string, RouteAccess>> = {
   "GET /__verbatim/sessions/:id": "support",
   "GET /__verbatim/customers": "support",
   "GET /__verbatim/replay/:id": "support",
+  "GET /__verbatim/audit": "compliance",
   "GET /__verbatim/api/health": "ops",
   "GET /__verbatim/api/config": "ops",
   "GET /__verbatim/api/policy": "ops",

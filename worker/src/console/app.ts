@@ -7,6 +7,7 @@ import { errorKind, log } from "../log/log.ts";
 import { CONSOLE_ROOT } from "./console-root.ts";
 import { CONSOLE_CSS, CONSOLE_JS } from "./pages/console-css.ts";
 import { ErrorPage } from "./pages/login-page.tsx";
+import { auditRoutes } from "./routes/audit.ts";
 import { loginRoutes } from "./routes/login.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { consoleHeaders } from "./routes/security-headers.ts";
@@ -48,6 +49,7 @@ route(consoleApp, "GET", `${CONSOLE_ROOT}assets/console.js`, "public", (c) =>
 loginRoutes(consoleApp);
 searchRoutes(consoleApp);
 timelineRoutes(consoleApp);
+auditRoutes(consoleApp);
 
 consoleApp.onError((error, c) => {
   if (error instanceof VerbatimError) {
