@@ -1,7 +1,7 @@
 import { serve } from "@hono/node-server";
 import { recorderMiniflareOptions } from "../../scripts/lib/miniflare-recorder.ts";
 import { Log, LogLevel, Miniflare } from "miniflare";
-import type { BrowserContext } from "playwright-core";
+import { type Browser, type BrowserContext, chromium } from "playwright-core";
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -166,4 +166,21 @@ export async function consoleLogin(
     page.click("button[type=submit]"),
   ]);
   await page.close();
+}
+
+/**
+ * Debian's Chromium, headless, as every browser test drives it (never a downloaded browser: `apt-get install
+ * -y chromium`). No background networking, so the only requests are the ones a test causes.
+ */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
 }

@@ -1,7 +1,7 @@
-import { chromium, type Browser, type Frame, type Page } from "playwright-core";
+import { type Browser, type Frame, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startListeners, startProbeOrigin, type Listeners } from "../origin/egress-probe.ts";
-import { api, consoleLogin, startRecorder, type Recorder } from "./harness.ts";
+import { api, consoleLogin, launchChromium, startRecorder, type Recorder } from "./harness.ts";
 
 /**
  * Replay isolation in Chromium. A page whose scripts try every way out to the live site (fetch, XHR, an
@@ -11,14 +11,6 @@ import { api, consoleLogin, startRecorder, type Recorder } from "./harness.ts";
  * listener: neither may hear anything, not even a TCP connection. And a grant for one session does not
  * open another session's replay.
  */
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-];
 
 type Probe = { done: boolean; results: Record<string, string> };
 type ExchangeView = { id: string; sessionId: string; pageView: boolean; request: { url: string } };
@@ -72,10 +64,7 @@ describe("replay isolation in Chromium", () => {
   beforeAll(async () => {
     listeners = await startListeners();
     origin = await startProbeOrigin(listeners.http, listeners.udpPort);
-    [recorder, browser] = await Promise.all([
-      startRecorder(origin.url),
-      chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS }),
-    ]);
+    [recorder, browser] = await Promise.all([startRecorder(origin.url), launchChromium()]);
     probe = await record(recorder, "/probe");
   });
 

@@ -2,7 +2,6 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  chromium,
   type Browser,
   type BrowserContext,
   type Frame,
@@ -20,6 +19,7 @@ import {
   startShop,
   type Recorder,
   type Shop,
+  launchChromium,
 } from "./harness.ts";
 import { comparePngs, type Box } from "./pixels.ts";
 
@@ -33,14 +33,6 @@ const VIEWPORT = { width: 1280, height: 900 };
 /** One clock for recording and for the live site afterwards: 09:00 UTC on a Friday (morning offer). */
 const NOW = new Date("2026-03-06T09:00:00Z");
 const ARTIFACTS = join(tmpdir(), "verbatim-replay-e2e");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-];
 
 /** A screenshot, and the height of the document it shows (the full page, as the customer could scroll it). */
 type Shot = { name: string; png: Buffer; masked: Box[]; documentHeight: number };
@@ -224,10 +216,7 @@ describe("replay in a browser", () => {
 
   beforeAll(async () => {
     shop = await startShop(() => NOW);
-    [recorder, browser] = await Promise.all([
-      startRecorder(shop.url),
-      chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS }),
-    ]);
+    [recorder, browser] = await Promise.all([startRecorder(shop.url), launchChromium()]);
     for (const [who, mistype] of [
       ["alice", true],
       ["bob", false],

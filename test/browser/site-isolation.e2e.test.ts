@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   api,
@@ -11,9 +11,9 @@ import {
   startShop,
   type Recorder,
   type Shop,
+  launchChromium,
 } from "./harness.ts";
 
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"];
 const root = join(import.meta.dirname, "..", "..");
 
 /**
@@ -29,10 +29,7 @@ describe("a script on the site's origin", () => {
 
   beforeAll(async () => {
     shop = await startShop(() => new Date());
-    [recorder, browser] = await Promise.all([
-      startRecorder(shop.url),
-      chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS }),
-    ]);
+    [recorder, browser] = await Promise.all([startRecorder(shop.url), launchChromium()]);
     const customer = await browser.newContext();
     const page = await customer.newPage();
     await page.goto(`${recorder.url}/products/home-insurance`);

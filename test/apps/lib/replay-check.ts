@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { PNG } from "pngjs";
 import pixelmatch from "pixelmatch";
 import type { Box } from "../../browser/pixels.ts";
@@ -9,7 +9,8 @@ import type { ArchivedExchange } from "./archive.ts";
 import { openReplay, signedInContext } from "./console-replay.ts";
 import { MASK_TOKEN, sameAfterMasking } from "./har.ts";
 import { setClockTo, shoot, type Shot } from "./screens.ts";
-import { CHROMIUM_ARGS, type LiveView, type Stack } from "./stack.ts";
+import type { LiveView, Stack } from "./stack.ts";
+import { launchChromium } from "../../browser/harness.ts";
 
 /** A masker's stand-in shown on a replayed page (one at a time: no global flag, so `test` keeps no state). */
 export const STAND_IN = new RegExp(MASK_TOKEN.source);
@@ -243,7 +244,7 @@ export async function replayEveryPageView(
   // A browser of its own, its page views opened in the order the customer saw them: Chromium's decoded-image
   // cache is shared by a browser's contexts and changes how it antialiases around images drawn for the first
   // time (seen as 1-2 colour levels on rounded corners), so the replay starts as fresh as the live visit did.
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const context = await signedInContext(browser, stack.recorder);
   const results: ReplayResult[] = [];
   for (const [pv, view] of pairViews(pageViews, live)) {

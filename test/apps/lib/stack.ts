@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { startRecorder, type Recorder } from "../../browser/harness.ts";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
+import { launchChromium, startRecorder, type Recorder } from "../../browser/harness.ts";
 import { startCountingProxy, type CountingProxy } from "./counting-proxy.ts";
 import { freePort } from "./processes.ts";
 import type { Shot } from "./screens.ts";
@@ -14,14 +14,6 @@ import type { Shot } from "./screens.ts";
  * started with its ORIGIN before the application learns the recorder's public URL (Verdaccio needs it).
  */
 export const VIEWPORT = { width: 1280, height: 900 };
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-];
 
 export type Stack = {
   work: string;
@@ -49,7 +41,7 @@ export async function startStack(
   try {
     const app = await startApp(join(work, "app"), appPort, recorder.url);
     stops.unshift(app.stop);
-    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     stops.unshift(() => browser.close());
     origin.reset();
     return {
