@@ -67,6 +67,17 @@ describe("read API", () => {
     }
   });
 
+  it("lets ops read why on health even when ORIGIN itself is unusable", async () => {
+    const result = await visit(
+      new Request(`${CONSOLE}/__verbatim/api/health`, { headers: { authorization: `Bearer ${DEMO.ops}` } }),
+      { ORIGIN: "ftp://nowhere" },
+    );
+    expect(result.response.status).toBe(200);
+    const body = JSON.parse(result.text) as { status: string; configErrors: string[] };
+    expect(body.status).toBe("misconfigured");
+    expect(body.configErrors.join("\n")).toContain("ORIGIN must be an http(s) URL");
+  });
+
   it("reports full health to ops on the console's host", async () => {
     const result = await adminGet("/health", DEMO.ops);
     const body = JSON.parse(result.text) as {

@@ -23,13 +23,13 @@ export const consoleHost = new Hono<AccessEnv>();
 
 consoleHost.use("*", async function withConfig(c, next) {
   const loaded = loadConfig(c.env);
-  const config = loaded.ok ? loaded.config : loaded.passThrough;
-  // A config that is bad elsewhere (recording off) leaves the console up, so support can read what was
-  // recorded; the console's cookie and grants need the secret, though.
-  if (!config || config.secret.length < MIN_SECRET_LENGTH)
+  const config = loaded.ok ? loaded.config : loaded.reading;
+  // A bad config (recording off, even ORIGIN unusable) leaves the console up, so ops read the errors on
+  // health and support what was recorded; the console's cookie and grants need the secret, though.
+  if (config.secret.length < MIN_SECRET_LENGTH)
     throw new VerbatimError(
       "admin_disabled",
-      "the console is disabled: the recorder is misconfigured or VERBATIM_SECRET (16+ characters) is not set",
+      "the console is disabled: VERBATIM_SECRET (at least 16 characters) is not set",
     );
   c.set("config", config);
   await next();

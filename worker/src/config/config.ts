@@ -63,7 +63,17 @@ export type Config = {
  * while ops read the errors on the health endpoint; it is null only when ORIGIN itself is unusable.
  */
 export type ConfigResult =
-  { ok: true; config: Config } | { ok: false; errors: readonly string[]; passThrough: Config | null };
+  | { ok: true; config: Config }
+  | {
+      ok: false;
+      errors: readonly string[];
+      passThrough: Config | null;
+      /**
+       * Everything else as parsed, recording off: what the console and replay read with, so ops can sign in
+       * and read the errors on health even when ORIGIN itself is unusable.
+       */
+      reading: Config;
+    };
 
 const MIN_SECRET_LENGTH = 16;
 const cache = new WeakMap<Env, ConfigResult>();
@@ -279,5 +289,6 @@ export function parseConfig(env: Env): ConfigResult {
   };
   if (errors.length === 0) return { ok: true, config };
   const originBroken = errors.some((e) => e.startsWith("ORIGIN"));
-  return { ok: false, errors, passThrough: originBroken ? null : { ...config, recording: false } };
+  const reading = { ...config, recording: false };
+  return { ok: false, errors, passThrough: originBroken ? null : reading, reading };
 }

@@ -30,15 +30,15 @@ const METHODS_WITHOUT_BODY: ReadonlySet<string> = new Set(["GET", "HEAD"]);
 /** The config replay runs with: replay needs the recorder's key (hash tokens), not a working origin. */
 function replayConfig(env: Env): Config | null {
   const loaded = loadConfig(env);
-  const config = loaded.ok ? loaded.config : loaded.passThrough;
-  return config && config.secret !== "" ? config : null;
+  const config = loaded.ok ? loaded.config : loaded.reading;
+  return config.secret !== "" ? config : null;
 }
 
 /** Whether a request is for a replay origin: those are answered from the archive only, never proxied. */
 export function isReplayRequest(request: Request, env: Env): boolean {
   const loaded = loadConfig(env);
-  const config = loaded.ok ? loaded.config : loaded.passThrough;
-  return config !== null && isReplayHost(new URL(request.url).host, config.replayHost);
+  const config = loaded.ok ? loaded.config : loaded.reading;
+  return isReplayHost(new URL(request.url).host, config.replayHost);
 }
 
 /**
