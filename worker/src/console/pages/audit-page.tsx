@@ -103,8 +103,8 @@ export function AuditPage(props: {
                   </span>
                 </td>
                 <td class="mono">{e.action}</td>
-                <td class="mono">{e.target ?? ""}</td>
-                <td class="mono small">{JSON.stringify(e.detail)}</td>
+                <td class="url">{e.target ?? ""}</td>
+                <td class="url small">{detailText(e.detail)}</td>
                 <td class="mono small">{e.source ?? ""}</td>
               </tr>
             ))}
@@ -118,4 +118,12 @@ export function AuditPage(props: {
       ) : null}
     </Layout>
   );
+}
+
+/** A detail as short `key=value` pairs, leaving out what the filter did not use (null, false). */
+function detailText(detail: AuditEntry["detail"]): string {
+  return Object.entries(detail)
+    .filter(([, value]) => value !== null && value !== false)
+    .map(([key, value]) => `${key}=${typeof value === "object" ? JSON.stringify(value) : String(value)}`)
+    .join(" · ");
 }
