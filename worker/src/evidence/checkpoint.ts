@@ -9,6 +9,8 @@
  * Go's tools and the other way round. Only Ed25519 (algorithm byte 0x01) is supported.
  */
 
+import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
+
 export const CHECKPOINT_ERROR_CODES = [
   "malformed-checkpoint",
   "malformed-key",
@@ -143,8 +145,8 @@ export async function signNote(body: string, signer: Signer): Promise<string> {
       "note body must be UTF-8 text without control characters other than newline",
     );
   }
-  const signature = new Uint8Array(await crypto.subtle.sign(ED25519, signer.privateKey, utf8(body)));
-  return `${body}\n${SIGNATURE_PREFIX}${signer.name} ${bytesToBase64(concat(signer.keyId, signature))}\n`;
+  const signature = new Uint8Array(await crypto.subtle.sign(ED25519, signer.privateKey, utf8ToBytes(body)));
+  return `${body}\n${SIGNATURE_PREFIX}${signer.name} ${bytesToBase64(concatBytes(signer.keyId, signature))}\n`;
 }
 
 /**
@@ -186,7 +188,7 @@ export async function verifyNote(note: string, verifierKey: Verifier | string): 
   if (mine === null)
     return { ok: false, reason: "no-matching-signature", message: `no signature by key ${keyName}` };
   const valid =
-    mine.length === 64 && (await crypto.subtle.verify(ED25519, verifier.publicKey, mine, utf8(body)));
+    mine.length === 64 && (await crypto.subtle.verify(ED25519, verifier.publicKey, mine, utf8ToBytes(body)));
   if (!valid) return { ok: false, reason: "bad-signature", message: `invalid signature for key ${keyName}` };
   return { ok: true, body };
 }
@@ -208,7 +210,7 @@ export function isValidName(name: string): boolean {
 export async function keyIdOf(name: string, publicKey: Uint8Array): Promise<Uint8Array> {
   const digest = await crypto.subtle.digest(
     "SHA-256",
-    concat(utf8(`${name}\n`), new Uint8Array([ALG_ED25519]), publicKey),
+    concatBytes(utf8ToBytes(`${name}\n`), new Uint8Array([ALG_ED25519]), publicKey),
   );
   return new Uint8Array(digest, 0, 4);
 }
@@ -222,8 +224,8 @@ export async function generateSignerKey(name: string): Promise<{ signerKey: stri
   const publicKey = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
   const keyId = bytesToHex(await keyIdOf(name, publicKey));
   return {
-    signerKey: `PRIVATE+KEY+${name}+${keyId}+${bytesToBase64(concat(new Uint8Array([ALG_ED25519]), seed))}`,
-    verifierKey: `${name}+${keyId}+${bytesToBase64(concat(new Uint8Array([ALG_ED25519]), publicKey))}`,
+    signerKey: `PRIVATE+KEY+${name}+${keyId}+${bytesToBase64(concatBytes(new Uint8Array([ALG_ED25519]), seed))}`,
+    verifierKey: `${name}+${keyId}+${bytesToBase64(concatBytes(new Uint8Array([ALG_ED25519]), publicKey))}`,
   };
 }
 
@@ -237,7 +239,7 @@ export async function parseSignerKey(signerKey: string): Promise<Signer> {
   const seed = key.subarray(1);
   const privateKey = await crypto.subtle.importKey(
     "pkcs8",
-    concat(PKCS8_ED25519_PREFIX, seed),
+    concatBytes(PKCS8_ED25519_PREFIX, seed),
     ED25519,
     true,
     ["sign"],
@@ -297,20 +299,6 @@ function checkName(name: string): void {
 
 // ---- bytes ----
 
-function utf8(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
@@ -321,12 +309,4 @@ function bytesToBase64(bytes: Uint8Array): string {
 
 function base64ToBytes(text: string): Uint8Array {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-}
-
-function bytesToHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function hexToBytes(hex: string): Uint8Array {
-  return Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 }
