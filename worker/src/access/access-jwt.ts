@@ -45,7 +45,7 @@ export class AccessJwtError extends Error {
   }
 }
 
-/** Access signs with RS256 only: any other `alg` (none, HS256 keyed with the public key) is refused up front. */
+/** Access signs with RS256 only; every other `alg` (none, HS256 keyed with the public key) is refused up front. */
 const ALGORITHMS = ["RS256"];
 /** Seconds of clock skew forgiven between Access's clock and this isolate's. */
 const CLOCK_TOLERANCE_S = 30;

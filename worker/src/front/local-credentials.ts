@@ -22,7 +22,7 @@ export function demoPrincipal(token: string, config: Config, requestHost: string
   return { id: `demo:${role}`, roles: [role], via: "demo" };
 }
 
-/** Whether ADMIN_TOKEN may be used here: any value locally; outside, only a long random-looking one. */
+/** Whether ADMIN_TOKEN may be used here. Locally, whatever its value; outside, only a long random-looking one. */
 export function breakGlassUsable(config: Config): boolean {
   const token = config.adminToken;
   if (token === null) return false;
