@@ -50,6 +50,13 @@ const DOCUMENTED: Readonly<Record<string, RouteAccess>> = {
   "GET /__verbatim/api/audit": "compliance",
   "GET /__verbatim/api/audit/export": "compliance",
   "GET /__verbatim/api/audit/verify": "compliance",
+  "GET /__verbatim/api/evidence/keys": "public",
+  "GET /__verbatim/api/evidence/heads": "compliance",
+  "GET /__verbatim/api/evidence/heads/latest": "compliance",
+  "POST /__verbatim/api/evidence/heads": "compliance",
+  "GET /__verbatim/api/evidence/consistency": "compliance",
+  "GET /__verbatim/api/exchanges/:id/inclusion": "compliance",
+  "GET /__verbatim/api/exchanges/:id/verify": "compliance",
   "ALL /__verbatim/api/*": "public",
   "ALL /*": "public",
 };

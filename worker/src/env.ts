@@ -1,4 +1,5 @@
 import type { AuditWriterObject } from "./audit/audit-writer.ts";
+import type { EvidenceLogObject } from "./evidence/evidence-log.ts";
 import type { RecordingShardObject } from "./capture/hand-off.ts";
 import type { ChunkMessage, OverflowMessage } from "./record/record-message.ts";
 
@@ -10,6 +11,8 @@ export interface Env {
   RECORDER: DurableObjectNamespace<RecordingShardObject>;
   /** The audit log's single writer (audit/audit-writer.ts): one object, named AUDIT_WRITER. */
   AUDIT: DurableObjectNamespace<AuditWriterObject>;
+  /** The evidence log (evidence/evidence-log.ts): the Merkle tree over record hashes and its signed heads. */
+  EVIDENCE: DurableObjectNamespace<EvidenceLogObject>;
   /** Masked records on their way to the index (consumed in batches; see persist/). */
   RECORDS: Queue<ChunkMessage | OverflowMessage>;
   RECORDING_SHARDS?: string;
@@ -34,6 +37,10 @@ export interface Env {
   VERBATIM_SECRET?: string;
   COMMITMENT_SECRET?: string;
   ADMIN_TOKEN?: string;
+  /** Signs the evidence log's tree heads: a note signer key (`npm run keys`). Dev derives one. */
+  LOG_SIGNING_KEY?: string;
+  /** Signs WACZ exports (ECDSA, PKCS#8 base64; `npm run keys`). Dev derives one. */
+  EXPORT_SIGNING_KEY?: string;
   /** Recorded requests per client: past the limit, proxied but not recorded. */
   RECORD_LIMIT?: RateLimit;
   /** Failed authentications per client. */

@@ -14,6 +14,7 @@ import { consumeRecords } from "./persist/consume-records.ts";
 import { consumeDeadLetters } from "./persist/dead-letters.ts";
 import { RECORDER_PREFIX } from "./recorder-paths.ts";
 import { handleReplay, isReplayRequest } from "./replay/index.ts";
+import { runScheduled } from "./scheduled.ts";
 
 const app = new Hono<{ Bindings: Env }>();
 
@@ -62,6 +63,7 @@ app.onError((error, c) => {
 // the Durable Object classes the RECORDER and AUDIT bindings name.
 export { RecordingShard } from "./recorder/recording-shard.ts";
 export { AuditWriter } from "./audit/audit-writer.ts";
+export { EvidenceLog } from "./evidence/evidence-log.ts";
 
 /** Whether a request is for the console's own host (CONSOLE_HOST, any port). */
 function isConsoleRequest(request: Request, env: Env): boolean {
@@ -86,5 +88,8 @@ export default {
       ? await consumeDeadLetters(batch, env)
       : await consumeRecords(batch, env);
     counters.recordsSettled += acked;
+  },
+  async scheduled(controller, env) {
+    await runScheduled(env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;

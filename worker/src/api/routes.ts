@@ -10,6 +10,7 @@ import { ArchiveReader } from "../store/archive-reader.ts";
 import { R2BlobStore } from "../store/blob-store.ts";
 import { readStores } from "../store/record-reader.ts";
 import { auditApi } from "./audit-routes.ts";
+import { evidenceApi } from "./evidence-routes.ts";
 import { opsApi } from "./ops-routes.ts";
 import { prove } from "./prove.ts";
 import { reveal } from "./reveal.ts";
@@ -110,6 +111,7 @@ api.route("/exchanges", prove);
 api.route("/exchanges", reveal);
 api.route("/tokens", tokensApi);
 api.route("/audit", auditApi);
+api.route("/", evidenceApi);
 
 route(api, "ALL", "*", "public", () => {
   throw new VerbatimError("not_found", "no such API endpoint; see the README for the list");

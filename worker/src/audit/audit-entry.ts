@@ -29,6 +29,9 @@ export const AUDIT_ACTIONS = {
   "auth.failed":
     "a credential failed (detail: how, and whether the client reached AUTH_LIMIT); never the credential",
   "health.read": "read the recorder's health counters",
+  "evidence.read": "read the evidence log: tree heads or proofs; target: exchange id, detail: what",
+  "evidence.sign": "asked for a signed tree head now",
+  "exchange.verify": "verified a stored exchange against the latest tree head; target: exchange id",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

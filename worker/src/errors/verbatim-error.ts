@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   rate_limited: 429,
   admin_disabled: 503,
   storage_unavailable: 503,
+  not_configured: 503,
   origin_unreachable: 502,
   internal: 500,
 } as const;

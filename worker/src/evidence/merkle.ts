@@ -62,6 +62,20 @@ export async function rootOf(leafHashes: readonly Uint8Array[]): Promise<Uint8Ar
   return subtreeRoot(leafHashes, 0, leafHashes.length);
 }
 
+/**
+ * A tree as the proofs need it: its size and the root of any subtree [start, end) that the RFC's recursion
+ * visits. A list of leaf hashes recomputes them; the stored log (stored-tree.ts) reads them from the
+ * complete subtrees it keeps, so a proof costs O(log n) reads instead of n hashes.
+ */
+export type SubtreeSource = {
+  size: number;
+  root(start: number, end: number): Promise<Uint8Array>;
+};
+
+function fromLeaves(leafHashes: readonly Uint8Array[]): SubtreeSource {
+  return { size: leafHashes.length, root: (start, end) => subtreeRoot(leafHashes, start, end) };
+}
+
 /** MTH of leaves [start, end), end > start, without copying the list at each level. */
 async function subtreeRoot(leaves: readonly Uint8Array[], start: number, end: number): Promise<Uint8Array> {
   const n = end - start;
@@ -79,11 +93,13 @@ async function subtreeRoot(leaves: readonly Uint8Array[], start: number, end: nu
  * Throws a RangeError for an index outside the tree: there is no proof to give, and returning [] would
  * be the (valid) proof of a one-leaf tree.
  */
-export async function inclusionProof(
-  leafHashes: readonly Uint8Array[],
-  index: number,
-): Promise<Uint8Array[]> {
-  const n = leafHashes.length;
+export function inclusionProof(leafHashes: readonly Uint8Array[], index: number): Promise<Uint8Array[]> {
+  return inclusionProofOf(fromLeaves(leafHashes), index);
+}
+
+/** PATH(m, D[n]) over any subtree source. */
+export async function inclusionProofOf(tree: SubtreeSource, index: number): Promise<Uint8Array[]> {
+  const n = tree.size;
   if (!Number.isSafeInteger(index) || index < 0 || index >= n) {
     throw new RangeError(`leaf index ${index} is outside a tree of ${n}`);
   }
@@ -95,10 +111,10 @@ export async function inclusionProof(
   while (end - start > 1) {
     const k = splitPoint(end - start);
     if (index < start + k) {
-      path.unshift(await subtreeRoot(leafHashes, start + k, end));
+      path.unshift(await tree.root(start + k, end));
       end = start + k;
     } else {
-      path.unshift(await subtreeRoot(leafHashes, start, start + k));
+      path.unshift(await tree.root(start, start + k));
       start += k;
     }
   }
@@ -110,16 +126,18 @@ export async function inclusionProof(
  * old root (first m leaves) and the new root (all n) can be rebuilt. Empty when m = n (nothing to prove)
  * and when m = 0 (the empty tree is a prefix of every tree). Throws a RangeError when m > n.
  */
-export async function consistencyProof(
-  leafHashes: readonly Uint8Array[],
-  oldSize: number,
-): Promise<Uint8Array[]> {
-  const n = leafHashes.length;
+export function consistencyProof(leafHashes: readonly Uint8Array[], oldSize: number): Promise<Uint8Array[]> {
+  return consistencyProofOf(fromLeaves(leafHashes), oldSize);
+}
+
+/** PROOF(m, D[n]) over any subtree source. */
+export async function consistencyProofOf(tree: SubtreeSource, oldSize: number): Promise<Uint8Array[]> {
+  const n = tree.size;
   if (!Number.isSafeInteger(oldSize) || oldSize < 0 || oldSize > n) {
     throw new RangeError(`old size ${oldSize} is outside a tree of ${n}`);
   }
   if (oldSize === 0) return [];
-  return subproof(leafHashes, oldSize, 0, n, true);
+  return subproof(tree, oldSize, 0, n, true);
 }
 
 /**
@@ -127,24 +145,24 @@ export async function consistencyProof(
  * root of the old tree: then the verifier already has it (the old root), so it is left out of the proof.
  */
 async function subproof(
-  leaves: readonly Uint8Array[],
+  tree: SubtreeSource,
   m: number,
   start: number,
   end: number,
   completeOld: boolean,
 ): Promise<Uint8Array[]> {
   const n = end - start;
-  if (m === n) return completeOld ? [] : [await subtreeRoot(leaves, start, end)];
+  if (m === n) return completeOld ? [] : [await tree.root(start, end)];
   const k = splitPoint(n);
   if (m <= k) {
     // The old tree lies in the left subtree; the right one is all new.
-    const proof = await subproof(leaves, m, start, start + k, completeOld);
-    proof.push(await subtreeRoot(leaves, start + k, end));
+    const proof = await subproof(tree, m, start, start + k, completeOld);
+    proof.push(await tree.root(start + k, end));
     return proof;
   }
   // The left subtree is complete in both trees; the old tree's remainder lies in the right one.
-  const proof = await subproof(leaves, m - k, start + k, end, false);
-  proof.push(await subtreeRoot(leaves, start, start + k));
+  const proof = await subproof(tree, m - k, start + k, end, false);
+  proof.push(await tree.root(start, start + k));
   return proof;
 }
 

@@ -57,6 +57,32 @@ export async function generateSignerKey(name: string): Promise<{ signerKey: stri
   };
 }
 
+/**
+ * The signer key of a 32-byte Ed25519 seed (RFC 8032 private key). Local dev derives its seed from
+ * VERBATIM_SECRET, so the log's key survives restarts without a secret of its own.
+ */
+export async function signerKeyFromSeed(name: string, seed: Uint8Array): Promise<string> {
+  checkName(name);
+  if (seed.length !== 32) throw new CheckpointError("malformed-key", "an Ed25519 seed is 32 bytes");
+  const privateKey = await crypto.subtle.importKey(
+    "pkcs8",
+    concatBytes(PKCS8_ED25519_PREFIX, seed),
+    ED25519,
+    true,
+    ["sign"],
+  );
+  const jwk = (await crypto.subtle.exportKey("jwk", privateKey)) as JsonWebKey;
+  if (jwk.x === undefined) throw new CheckpointError("malformed-key", "could not derive the public key");
+  const publicKey = base64ToBytes(jwk.x.replace(/-/g, "+").replace(/_/g, "/") + "=");
+  const keyId = bytesToHex(await keyIdOf(name, publicKey));
+  return `PRIVATE+KEY+${name}+${keyId}+${bytesToBase64(concatBytes(new Uint8Array([ALG_ED25519]), seed))}`;
+}
+
+/** The verifier key (published) of a signer. */
+export function verifierKeyOf(signer: Signer): string {
+  return `${signer.name}+${bytesToHex(signer.keyId)}+${bytesToBase64(concatBytes(new Uint8Array([ALG_ED25519]), signer.publicKey))}`;
+}
+
 /** Reads `PRIVATE+KEY+<name>+<hex key id>+<base64(0x01 || seed)>`; the key id must match the derived public key. */
 export async function parseSignerKey(signerKey: string): Promise<Signer> {
   const parts = signerKey.split("+");

@@ -1,4 +1,5 @@
 import type { Env } from "../env.ts";
+import { evidenceLog } from "../evidence/evidence-log.ts";
 import { counters, noteFailure } from "../log/health-counters.ts";
 import { captureRows, chunkRow } from "../record/chunk-summary.ts";
 import { isOverflow, parseChunkMessage, type ChunkMessage } from "../record/record-message.ts";
@@ -14,6 +15,7 @@ type Readable = { message: Message<unknown>; chunk: ChunkMessage };
 /**
  * The records queue's consumer. A batch (up to 100 chunks) becomes one R2 segment (record/segment.ts) and
  * its index rows are written in one D1 transaction per partition, so the index never holds half a batch.
+ * Once indexed, the batch's record hashes are appended to the evidence log (evidence/evidence-log.ts).
  * Writing is idempotent (a chunk is keyed by session and first exchange id; every other row is INSERT OR
  * IGNORE or a widening upsert), so a redelivered message never duplicates an exchange; a redelivered chunk
  * only leaves an unreferenced copy in a new segment.
@@ -35,14 +37,14 @@ export async function consumeRecords(batch: MessageBatch<unknown>, env: Env): Pr
   if (readable.length === 0) return { acked: 0 };
   const index = new ArchiveIndex(indexPartitions(env));
   try {
-    return { acked: await write(readable, index, env.BLOBS) };
+    return { acked: await write(readable, index, env) };
   } catch (error) {
     await noteFailure("d1", error, null, null);
   }
   let acked = 0;
   for (const one of readable) {
     try {
-      acked += await write([one], index, env.BLOBS);
+      acked += await write([one], index, env);
     } catch {
       retry(one.message);
     }
@@ -50,17 +52,24 @@ export async function consumeRecords(batch: MessageBatch<unknown>, env: Env): Pr
   return { acked };
 }
 
-async function write(items: readonly Readable[], index: ArchiveIndex, bucket: R2Bucket): Promise<number> {
+async function write(items: readonly Readable[], index: ArchiveIndex, env: Env): Promise<number> {
   const chunks = items.map((i) => i.chunk);
   const { bytes, positions } = buildSegment(chunks);
   const key = segmentKey(Date.now(), batchId());
-  await bucket.put(key, bytes);
+  await env.BLOBS.put(key, bytes);
   const writes: ChunkWrite[] = chunks.map((chunk, i) => ({
     chunk,
     row: chunkRow(chunk, key, positions[i] ?? { offset: 0, length: 0 }),
     captures: captureRows(chunk),
   }));
   const { rowsWritten } = await index.writeChunks(writes);
+  // Sealed into the evidence log once indexed, before the messages are acknowledged: if the log cannot take
+  // them, the batch is redelivered, the index writes nothing twice and the log skips leaves it already has.
+  await evidenceLog(env).append(
+    chunks.flatMap((chunk) =>
+      chunk.records.map((r) => ({ id: r.exchange.id, recordHash: r.exchange.record_hash })),
+    ),
+  );
   const records = chunks.reduce((sum, chunk) => sum + chunk.records.length, 0);
   for (const { message } of items) message.ack();
   counters.batchesWritten++;

@@ -54,10 +54,20 @@ const HASHED: Readonly<Record<keyof Omit<ExchangeRow, "record_hash">, true>> = {
   mask_report: true,
 };
 
-export async function checkIntegrity(row: ExchangeRow, blobs: Pick<BlobStore, "get">): Promise<Integrity> {
+/** The record as hashed: every hashed column, in the shape record-exchange.ts hashed it. */
+export function hashedRecord(row: ExchangeRow): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   for (const column of Object.keys(HASHED) as Array<keyof typeof HASHED>) record[column] = row[column];
-  const recomputed = await recordHash(record);
+  return record;
+}
+
+/** The record hash recomputed from the row's columns (what the stored record_hash should be). */
+export function recomputeRecordHash(row: ExchangeRow): Promise<string> {
+  return recordHash(hashedRecord(row));
+}
+
+export async function checkIntegrity(row: ExchangeRow, blobs: Pick<BlobStore, "get">): Promise<Integrity> {
+  const recomputed = await recomputeRecordHash(row);
   const checks: IntegrityCheck[] = [
     recomputed === row.record_hash
       ? { subject: "record", result: "ok", detail: `record hash ${row.record_hash}` }
