@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { formatInZone, parseZone } from "../../worker/src/console/model/time-zone.ts";
+import { formatInZone, parseZone } from "../../worker/src/read/model/time-zone.ts";
 import { verifyReplayGrant } from "../../worker/src/replay/replay-grant.ts";
 import { replayUrl } from "../../worker/src/replay/replay-host.ts";
 import { blobKey } from "../../worker/src/store/blob-store.ts";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { formatInZone, parseZone } from "../../worker/src/console/model/time-zone.ts";
+import { formatInZone, parseZone } from "../../worker/src/read/model/time-zone.ts";
 import type { ExchangeRow } from "../../worker/src/record/rows.ts";
 import { sessions } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";

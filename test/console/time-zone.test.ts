@@ -6,7 +6,7 @@ import {
   offsetMinutesAt,
   parseZone,
   zoneChoices,
-} from "../../worker/src/console/model/time-zone.ts";
+} from "../../worker/src/read/model/time-zone.ts";
 
 describe("parseZone", () => {
   it.each([

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { deviceLabel } from "../../worker/src/read/model/device-label.ts";
 import { formatDuration } from "../../worker/src/console/model/duration.ts";
 import { readSearchForm, searchHref, toSessionQuery } from "../../worker/src/console/model/search-form.ts";
-import { parseZone } from "../../worker/src/console/model/time-zone.ts";
+import { parseZone } from "../../worker/src/read/model/time-zone.ts";
 
 describe("deviceLabel", () => {
   it.each([

@@ -1,4 +1,4 @@
-import { epochFromWallClock, type Zone } from "./time-zone.ts";
+import { epochFromWallClock, type Zone } from "../../read/model/time-zone.ts";
 
 /**
  * The console's search form. Its fields are the read API's query parameters (parsed by the same code, so

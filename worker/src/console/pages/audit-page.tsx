@@ -1,5 +1,5 @@
 import { AUDIT_ACTIONS, type AuditEntry } from "../../audit/index.ts";
-import type { Zone } from "../model/time-zone.ts";
+import type { Zone } from "../../read/model/time-zone.ts";
 import { Layout, Notice } from "./layout.tsx";
 import { Time } from "./time.tsx";
 

@@ -1,6 +1,6 @@
 import type { CustomerTimeline } from "../../read/model/customer-timeline.ts";
 import { LAST_SEEN_TOLERANCE, lastSeenOf } from "../model/last-seen.ts";
-import { formatInZone, type Zone } from "../model/time-zone.ts";
+import { formatInZone, type Zone } from "../../read/model/time-zone.ts";
 import { Layout, Notice } from "./layout.tsx";
 import { Time } from "./time.tsx";
 import { TimelineList } from "./timeline-list.tsx";

@@ -1,6 +1,6 @@
 import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
-import type { Zone } from "../model/time-zone.ts";
+import type { Zone } from "../../read/model/time-zone.ts";
 
 /** Every console page: one stylesheet, one small script, a top bar with the viewer's zone and logout. */
 export function Layout(props: {

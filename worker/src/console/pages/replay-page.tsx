@@ -1,6 +1,6 @@
 import type { ReplayFrame } from "../../read/load-replay.ts";
 import { INTEGRITY_LABELS } from "../../read/model/integrity.ts";
-import type { Zone } from "../model/time-zone.ts";
+import type { Zone } from "../../read/model/time-zone.ts";
 import { Layout } from "./layout.tsx";
 import { Status, Time } from "./time.tsx";
 

@@ -3,7 +3,7 @@ import { LAST_SEEN_TOLERANCE } from "../model/last-seen.ts";
 import type { SessionRow } from "../../record/rows.ts";
 import { deviceLabel } from "../../read/model/device-label.ts";
 import { searchHref, type SearchForm } from "../model/search-form.ts";
-import { epochFromWallClock, zoneChoices, type Zone } from "../model/time-zone.ts";
+import { epochFromWallClock, zoneChoices, type Zone } from "../../read/model/time-zone.ts";
 import { Layout, Notice } from "./layout.tsx";
 import { Time } from "./time.tsx";
 

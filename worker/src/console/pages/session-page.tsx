@@ -3,7 +3,7 @@ import { deviceLabel } from "../../read/model/device-label.ts";
 import { formatDuration } from "../model/duration.ts";
 import { LAST_SEEN_TOLERANCE, lastSeenOf } from "../model/last-seen.ts";
 import type { SessionTimeline } from "../../read/model/timeline.ts";
-import type { Zone } from "../model/time-zone.ts";
+import type { Zone } from "../../read/model/time-zone.ts";
 import { Layout, Notice } from "./layout.tsx";
 import { Time } from "./time.tsx";
 import { TimelineList } from "./timeline-list.tsx";

@@ -1,4 +1,4 @@
-import { formatInZone, offsetLabel, offsetMinutesAt, type Zone } from "../model/time-zone.ts";
+import { formatInZone, offsetLabel, offsetMinutesAt, type Zone } from "../../read/model/time-zone.ts";
 
 /** A moment in the viewer's zone, with UTC beside it (or only UTC when that is the zone). */
 export function Time(props: { at: number; zone: Zone; stacked?: boolean }) {

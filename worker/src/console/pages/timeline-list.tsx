@@ -1,7 +1,7 @@
 import { formatDuration } from "../model/duration.ts";
 import type { MaskFinding } from "../../read/model/mask-findings.ts";
 import type { Call, PageView, SessionTimeline } from "../../read/model/timeline.ts";
-import { formatInZone, type Zone } from "../model/time-zone.ts";
+import { formatInZone, type Zone } from "../../read/model/time-zone.ts";
 import { Status, Time } from "./time.tsx";
 
 const KIND_LABELS: Readonly<Record<Call["kind"], string>> = {

@@ -1,6 +1,6 @@
 import { CHART_HEIGHT, chartOf } from "../model/chart.ts";
 import type { SessionTimeline } from "../../read/model/timeline.ts";
-import { formatInZone, type Zone } from "../model/time-zone.ts";
+import { formatInZone, type Zone } from "../../read/model/time-zone.ts";
 
 const WIDTH = 1000;
 const COLOURS = { page: "#2454c5", call: "#8a94a8", failed: "#c62828" } as const;

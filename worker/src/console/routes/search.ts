@@ -10,7 +10,7 @@ import { route } from "../../front/route-access.ts";
 import { searchDetail } from "../../read/search-detail.ts";
 import { CONSOLE_ROOT } from "../console-root.ts";
 import { readSearchForm, searchHref, toSessionQuery, type SearchForm } from "../model/search-form.ts";
-import { UTC, type Zone } from "../model/time-zone.ts";
+import { UTC, type Zone } from "../../read/model/time-zone.ts";
 import { SearchPage, type SearchResults } from "../pages/search-page.tsx";
 import { viewerZone } from "./viewer-zone.ts";
 

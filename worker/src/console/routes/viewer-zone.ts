@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AccessEnv } from "../../front/access-env.ts";
-import { parseZone, UTC, type Zone } from "../model/time-zone.ts";
+import { parseZone, UTC, type Zone } from "../../read/model/time-zone.ts";
 
 /** The identity a replay grant is bound to: the principal's (route guards ensure there is one). */
 export function viewerOf(c: Context<AccessEnv>): string {
