@@ -71,52 +71,54 @@ describe("datapackageDigest", () => {
   });
 });
 
+const TAMPERED: ReadonlyArray<readonly [string, () => string, () => Uint8Array, RegExp]> = [
+  [
+    "a changed byte of datapackage.json",
+    () => digest,
+    () => utf8(PACKAGE.replace("1234", "1235")),
+    /hash sha256:[0-9a-f]{64} is not datapackage.json's/,
+  ],
+  [
+    "a different path",
+    () => edited((d) => (d.path = "other.json")),
+    () => utf8(PACKAGE),
+    /^path is "other.json"/,
+  ],
+  [
+    "a re-hashed package with the old signature",
+    () => edited((d) => (d.hash = d.signedData["hash"] = "sha256:" + "0".repeat(64))),
+    () => utf8(PACKAGE),
+    /is not datapackage.json's/,
+  ],
+  [
+    "a signature with one character changed",
+    () => edited((d) => (d.signedData["signature"] = flipLastChar(d.signedData["signature"] ?? ""))),
+    () => utf8(PACKAGE),
+    /does not verify/,
+  ],
+  [
+    "a signature of the wrong length (DER is 102 to 104 bytes)",
+    () => edited((d) => (d.signedData["signature"] = btoa("0".repeat(102)))),
+    () => utf8(PACKAGE),
+    /96-byte/,
+  ],
+  [
+    "no signedData",
+    () => edited((d) => delete (d as Partial<Digest>).signedData),
+    () => utf8(PACKAGE),
+    /not signed/,
+  ],
+  [
+    "a public key that is not one",
+    () => edited((d) => (d.signedData["publicKey"] = btoa("not a key"))),
+    () => utf8(PACKAGE),
+    /not a P-384 ECDSA public key/,
+  ],
+  ["not JSON", () => "{", () => utf8(PACKAGE), /not JSON/],
+];
+
 describe("verifyDatapackageDigest", () => {
-  it.each([
-    [
-      "a changed byte of datapackage.json",
-      () => digest,
-      () => utf8(PACKAGE.replace("1234", "1235")),
-      /hash sha256:[0-9a-f]{64} is not datapackage.json's/,
-    ],
-    [
-      "a different path",
-      () => edited((d) => (d.path = "other.json")),
-      () => utf8(PACKAGE),
-      /^path is "other.json"/,
-    ],
-    [
-      "a re-hashed package with the old signature",
-      () => edited((d) => (d.hash = d.signedData["hash"] = "sha256:" + "0".repeat(64))),
-      () => utf8(PACKAGE),
-      /is not datapackage.json's/,
-    ],
-    [
-      "a signature with one bit changed",
-      () => edited((d) => (d.signedData["signature"] = flipLastChar(d.signedData["signature"] ?? ""))),
-      () => utf8(PACKAGE),
-      /does not verify/,
-    ],
-    [
-      "a signature of the wrong length (DER is 102 to 104 bytes)",
-      () => edited((d) => (d.signedData["signature"] = btoa("0".repeat(102)))),
-      () => utf8(PACKAGE),
-      /96-byte/,
-    ],
-    [
-      "no signedData",
-      () => edited((d) => delete (d as Partial<Digest>).signedData),
-      () => utf8(PACKAGE),
-      /not signed/,
-    ],
-    [
-      "a public key that is not one",
-      () => edited((d) => (d.signedData["publicKey"] = btoa("not a key"))),
-      () => utf8(PACKAGE),
-      /not a P-384 ECDSA public key/,
-    ],
-    ["not JSON", () => "{", () => utf8(PACKAGE), /not JSON/],
-  ] as const)("fails on %s, and says why", async (_name, digestOf, bytesOf, reason) => {
+  it.each(TAMPERED)("fails on %s, and says why", async (_name, digestOf, bytesOf, reason) => {
     const result = await verifyDatapackageDigest(digestOf(), bytesOf());
     expect(result.ok).toBe(false);
     expect(result.reason).toMatch(reason);
