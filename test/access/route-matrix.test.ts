@@ -57,6 +57,10 @@ const DOCUMENTED: Readonly<Record<string, RouteAccess>> = {
   "GET /__verbatim/api/evidence/consistency": "compliance",
   "GET /__verbatim/api/exchanges/:id/inclusion": "compliance",
   "GET /__verbatim/api/exchanges/:id/verify": "compliance",
+  "POST /__verbatim/api/exports": "compliance",
+  "GET /__verbatim/api/exports": "compliance",
+  "GET /__verbatim/api/exports/:id": "compliance",
+  "GET /__verbatim/api/exports/:id/download": "compliance",
   "ALL /__verbatim/api/*": "public",
   "ALL /*": "public",
 };
@@ -87,6 +91,7 @@ const SAMPLE: Readonly<Record<string, string>> = {
   "/exchanges/:id": "/exchanges/01M8494D9J9MWAYS0H034G9S6W",
   "/replay/:id": "/replay/01M8494D9J9MWAYS0H034G9S6W",
   "/tokens/:id": "/tokens/0123456789ab",
+  "/exports/:id": "/exports/01M8494D9J9MWAYS0H034G9S6W",
 };
 
 function concrete(path: string): string {

@@ -1,5 +1,6 @@
 import type { AuditWriterObject } from "./audit/audit-writer.ts";
 import type { EvidenceLogObject } from "./evidence/evidence-log.ts";
+import type { ExportParams } from "./export-job/job-state.ts";
 import type { RecordingShardObject } from "./capture/hand-off.ts";
 import type { ChunkMessage, OverflowMessage } from "./record/record-message.ts";
 
@@ -13,6 +14,8 @@ export interface Env {
   AUDIT: DurableObjectNamespace<AuditWriterObject>;
   /** The evidence log (evidence/evidence-log.ts): the Merkle tree over record hashes and its signed heads. */
   EVIDENCE: DurableObjectNamespace<EvidenceLogObject>;
+  /** Export jobs (export-job/export-workflow.ts): a Workflow per export. */
+  EXPORTS: Workflow<ExportParams>;
   /** Masked records on their way to the index (consumed in batches; see persist/). */
   RECORDS: Queue<ChunkMessage | OverflowMessage>;
   RECORDING_SHARDS?: string;
@@ -20,6 +23,8 @@ export interface Env {
   RECORD_COALESCE_MS?: string;
   /** Index partitions: D1 bindings and the UTC day each starts (store/partitions.ts). Default "DB". */
   INDEX_PARTITIONS?: string;
+  /** How long sessions are kept, per site: "7y", or "shop.example.com=7y; *=400d" (config/retention-spec.ts). */
+  RETENTION?: string;
   ORIGIN?: string;
   FORWARD_HOST?: string;
   SESSION_COOKIES?: string;

@@ -60,10 +60,11 @@ app.onError((error, c) => {
 });
 
 // The runtime treats every export of the main module as an entrypoint: export nothing but the handler and
-// the Durable Object classes the RECORDER and AUDIT bindings name.
+// the classes the RECORDER, AUDIT and EVIDENCE bindings (Durable Objects) and EXPORTS (a Workflow) name.
 export { RecordingShard } from "./recorder/recording-shard.ts";
 export { AuditWriter } from "./audit/audit-writer.ts";
 export { EvidenceLog } from "./evidence/evidence-log.ts";
+export { ExportWorkflow } from "./export-job/export-workflow.ts";
 
 /** Whether a request is for the console's own host (CONSOLE_HOST, any port). */
 function isConsoleRequest(request: Request, env: Env): boolean {

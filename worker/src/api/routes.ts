@@ -11,6 +11,7 @@ import { R2BlobStore } from "../store/blob-store.ts";
 import { readStores } from "../store/record-reader.ts";
 import { auditApi } from "./audit-routes.ts";
 import { evidenceApi } from "./evidence-routes.ts";
+import { exportApi } from "./export-routes.ts";
 import { opsApi } from "./ops-routes.ts";
 import { prove } from "./prove.ts";
 import { reveal } from "./reveal.ts";
@@ -112,6 +113,7 @@ api.route("/exchanges", reveal);
 api.route("/tokens", tokensApi);
 api.route("/audit", auditApi);
 api.route("/", evidenceApi);
+api.route("/", exportApi);
 
 route(api, "ALL", "*", "public", () => {
   throw new VerbatimError("not_found", "no such API endpoint; see the README for the list");

@@ -17,7 +17,7 @@ export const AUDIT_ACTIONS = {
   "exchange.view": "opened one exchange's record; target: exchange id",
   "body.view": "read a stored body; target: body digest",
   "replay.open": "replayed a page; target: exchange id",
-  export: "exported sessions (WARC or JSON); detail: what was exported",
+  export: "started an export (WACZ) or a session HAR; target: export or session id, detail: the scope",
   reveal: "revealed a sealed value; target: exchange id, detail: which field (never the value)",
   hold: "placed a legal hold; target: session or customer",
   "hold.release": "released a legal hold; target: session or customer",
@@ -31,6 +31,8 @@ export const AUDIT_ACTIONS = {
   "health.read": "read the recorder's health counters",
   "evidence.read": "read the evidence log: tree heads or proofs; target: exchange id, detail: what",
   "evidence.sign": "asked for a signed tree head now",
+  "export.read": "looked at exports and their progress; target: export id",
+  "export.download": "downloaded an export's archive; target: export id",
   "exchange.verify": "verified a stored exchange against the latest tree head; target: exchange id",
 } as const;
 

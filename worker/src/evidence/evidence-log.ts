@@ -96,6 +96,12 @@ export class EvidenceLog extends DurableObject<LogEnv> {
     return { size: this.size(), appended };
   }
 
+  /** The ids among `ids` that are not leaves yet. */
+  missing(ids: readonly string[]): string[] {
+    const sql = this.ctx.storage.sql;
+    return ids.filter((id) => sql.exec("SELECT 1 FROM leaves WHERE exchange_id = ?", id).toArray().length === 0);
+  }
+
   /** The root of the first `size` leaves, hex. */
   root(size: number = this.size()): string {
     if (!Number.isSafeInteger(size) || size < 0 || size > this.size())
@@ -198,6 +204,7 @@ export class EvidenceLog extends DurableObject<LogEnv> {
 export type EvidenceLogObject = Rpc.DurableObjectBranded & {
   size(): Promise<number>;
   append(leaves: readonly Leaf[]): Promise<{ size: number; appended: number }>;
+  missing(ids: readonly string[]): Promise<string[]>;
   root(size?: number): Promise<string>;
   latest(): Promise<TreeHead | null>;
   head(size: number): Promise<TreeHead | null>;

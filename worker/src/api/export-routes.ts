@@ -1,0 +1,105 @@
+import { Hono } from "hono";
+import { VerbatimError } from "../errors/verbatim-error.ts";
+import { exportSigner } from "../export-job/export-signer.ts";
+import { parseExportScope, type ExportScope } from "../export-job/export-scope.ts";
+import { ExportTable, type ExportRow } from "../export-job/export-table.ts";
+import { audit } from "../front/audit-look.ts";
+import type { AccessEnv } from "../front/access-env.ts";
+import { route } from "../front/route-access.ts";
+import { parseId, parseLimit } from "../read/query.ts";
+import { exchangeId } from "../snapshot/ids.ts";
+
+/**
+ * Exports for compliance (docs/evidence.md): `POST /exports` starts one (a day, a session or a customer,
+ * optionally a URL prefix) as a Workflow and answers 202 at once; `GET /exports/:id` shows its progress
+ * and, once done, the download link; `GET /exports/:id/download` streams the WACZ from R2. Starting and
+ * downloading are audited; the scope in the audit entry names a customer by keyed token only.
+ */
+export const exportApi = new Hono<AccessEnv>();
+
+export function exportView(row: ExportRow) {
+  const scope = JSON.parse(row.scope) as ExportScope;
+  return {
+    id: row.id,
+    scope,
+    format: row.format,
+    status: row.status,
+    requestedBy: row.requested_by,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    progress: {
+      slicesDone: row.slices_done,
+      slicesTotal: row.slices_total,
+      records: row.records,
+      bytes: row.bytes,
+    },
+    treeSize: row.tree_size,
+    datapackageSha256: row.sha256,
+    error: row.error,
+    download: row.status === "done" ? `/__verbatim/api/exports/${row.id}/download` : null,
+  };
+}
+
+route(exportApi, "POST", "/exports", "compliance", async (c) => {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new VerbatimError(
+      "bad_query",
+      'the body must be JSON, e.g. {"day": "2026-11-28", "timeZone": "Europe/Paris"}',
+    );
+  }
+  const config = c.get("config");
+  const scope = parseExportScope(body, config.secret);
+  // Refused now, not in the background: an export nobody can sign is of no use.
+  await exportSigner(c.env);
+  const now = Date.now();
+  const id = exchangeId(now);
+  const requestedBy = c.get("principal")?.id ?? "unknown";
+  await audit(c, "export", id, { scope: { ...scope } });
+  await new ExportTable(c.env.DB).create({
+    id,
+    scope: JSON.stringify(scope),
+    requested_by: requestedBy,
+    created_at: now,
+  });
+  await c.env.EXPORTS.create({ id, params: { id, scope, requestedBy, created: now } });
+  const row = await new ExportTable(c.env.DB).get(id);
+  if (!row) throw new VerbatimError("internal", "the export was started but its row is missing");
+  return c.json(exportView(row), 202, { location: `/__verbatim/api/exports/${id}` });
+});
+
+route(exportApi, "GET", "/exports", "compliance", async (c) => {
+  const limit = parseLimit(c.req.query("limit"), 50, 200);
+  await audit(c, "export.read", null);
+  return c.json({ exports: (await new ExportTable(c.env.DB).list(limit)).map(exportView) });
+});
+
+route(exportApi, "GET", "/exports/:id", "compliance", async (c) => {
+  const id = parseId("export id", c.req.param("id"));
+  await audit(c, "export.read", id);
+  const row = await new ExportTable(c.env.DB).get(id);
+  if (!row) throw new VerbatimError("not_found", `no export ${id}`);
+  return c.json(exportView(row));
+});
+
+route(exportApi, "GET", "/exports/:id/download", "compliance", async (c) => {
+  const id = parseId("export id", c.req.param("id"));
+  const row = await new ExportTable(c.env.DB).get(id);
+  if (!row) throw new VerbatimError("not_found", `no export ${id}`);
+  if (row.status !== "done" || !row.object_key)
+    throw new VerbatimError("not_found", `export ${id} is ${row.status}, not ready to download`);
+  await audit(c, "export.download", id, { bytes: row.bytes });
+  const object = await c.env.BLOBS.get(row.object_key);
+  if (!object) throw new VerbatimError("not_found", `the archive of export ${id} is no longer stored`);
+  const name = row.object_key.slice(row.object_key.lastIndexOf("/") + 1);
+  return new Response(object.body, {
+    headers: {
+      "content-type": "application/zip",
+      "content-length": String(object.size),
+      "content-disposition": `attachment; filename="${name}"`,
+      etag: object.httpEtag,
+    },
+  });
+});
