@@ -37,7 +37,8 @@ export function cdxjLine(r: CdxjRecord): string {
     recordDigest: r.recordDigest,
   };
   if (r.method !== "GET") json["method"] = r.method;
-  if (r.post) json["requestBody"] = r.post.requestBody;
+  // As warcio: an empty canonical body (plain text that is not JSON) is left out.
+  if (r.post && r.post.requestBody !== "") json["requestBody"] = r.post.requestBody;
   return `${surtOf(r.post?.lookupUrl ?? r.url)} ${cdxTimestamp(r.epochMs)} ${JSON.stringify(json)}`;
 }
 
