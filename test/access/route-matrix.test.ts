@@ -61,6 +61,7 @@ const DOCUMENTED: Readonly<Record<string, RouteAccess>> = {
   "GET /__verbatim/api/exports": "compliance",
   "GET /__verbatim/api/exports/:id": "compliance",
   "GET /__verbatim/api/exports/:id/download": "compliance",
+  "GET /__verbatim/api/sessions/:id/har": "compliance",
   "ALL /__verbatim/api/*": "public",
   "ALL /*": "public",
 };

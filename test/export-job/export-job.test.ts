@@ -105,6 +105,24 @@ describe("exports run as Workflows and produce a WACZ", () => {
     expect(notJson.status).toBe(400);
   });
 
+  it("gives one session as HAR 1.2, every exchange an entry, bodies as stored", async () => {
+    const result = await api(`/sessions/${sessionId}/har`);
+    expect(result.status, result.text).toBe(200);
+    expect(result.headers.get("content-disposition")).toContain(".har");
+    const har = JSON.parse(result.text) as {
+      log: {
+        version: string;
+        entries: Array<{ request: { url: string }; response: { status: number } }>;
+        pages: unknown[];
+      };
+    };
+    const rows = (await exchanges()).filter((r) => r.session_id === sessionId);
+    expect(har.log.version).toBe("1.2");
+    expect(har.log.entries.map((e) => e.request.url).sort()).toEqual(rows.map((r) => r.url).sort());
+    expect(har.log.pages.length).toBe(rows.filter((r) => r.page_view === 1).length);
+    expect((await api("/sessions/0123456789abcdef0123456789abcdef/har")).status).toBe(404);
+  });
+
   it("is compliance-only", async () => {
     const result = await api(
       "/exports",

@@ -6,8 +6,12 @@ import { ExportTable, type ExportRow } from "../export-job/export-table.ts";
 import { audit } from "../front/audit-look.ts";
 import type { AccessEnv } from "../front/access-env.ts";
 import { route } from "../front/route-access.ts";
+import { harOf } from "../export/har.ts";
+import { SOFTWARE } from "../export-job/job-state.ts";
 import { parseId, parseLimit } from "../read/query.ts";
 import { exchangeId } from "../snapshot/ids.ts";
+import { R2BlobStore } from "../store/blob-store.ts";
+import { RecordReader, readStores } from "../store/record-reader.ts";
 
 /**
  * Exports for compliance (docs/evidence.md): `POST /exports` starts one (a day, a session or a customer,
@@ -100,6 +104,43 @@ route(exportApi, "GET", "/exports/:id/download", "compliance", async (c) => {
       "content-length": String(object.size),
       "content-disposition": `attachment; filename="${name}"`,
       etag: object.httpEtag,
+    },
+  });
+});
+
+/** A HAR is built in memory (base64 bodies and all): past this many body bytes, a WACZ export is the way. */
+const HAR_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/** One session as HAR 1.2, for browser devtools (stored, masked bodies; the WACZ export is the evidence). */
+route(exportApi, "GET", "/sessions/:id/har", "compliance", async (c) => {
+  const id = parseId("session id", c.req.param("id"));
+  const rows = await new RecordReader(readStores(c.env)).sessionRecords(id);
+  if (rows.length === 0) throw new VerbatimError("not_found", `no session ${id}`);
+  const bodyBytes = rows.reduce(
+    (sum, r) => sum + (r.request_body_size ?? 0) + (r.response_body_size ?? 0),
+    0,
+  );
+  if (bodyBytes > HAR_MAX_BODY_BYTES)
+    throw new VerbatimError(
+      "too_large",
+      `session ${id} holds ${bodyBytes} body bytes, more than a HAR is built for (${HAR_MAX_BODY_BYTES}); export it as WACZ instead`,
+    );
+  await audit(c, "export", id, { format: "har", exchanges: rows.length });
+  const blobs = new R2BlobStore(c.env.BLOBS);
+  const body = (digest: string | null) =>
+    digest ? blobs.get(digest).catch(() => null) : Promise.resolve(null);
+  const exchanges = await Promise.all(
+    rows.map(async (row) => ({
+      row,
+      requestBody: await body(row.request_body_digest),
+      responseBody: await body(row.response_body_digest),
+    })),
+  );
+  const har = harOf(exchanges, { creator: SOFTWARE, version: "1" });
+  return new Response(JSON.stringify(har, null, 2), {
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "content-disposition": `attachment; filename="verbatim-session-${id}.har"`,
     },
   });
 });

@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  too_large: 413,
   rate_limited: 429,
   admin_disabled: 503,
   storage_unavailable: 503,
