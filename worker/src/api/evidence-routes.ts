@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { VerbatimError } from "../errors/verbatim-error.ts";
 import { evidenceLog, type TreeHead } from "../evidence/evidence-log.ts";
 import { logVerifierKey } from "../evidence/log-keys.ts";
+import { exportSigner } from "../export-job/export-signer.ts";
 import { audit } from "../front/audit-look.ts";
 import type { AccessEnv } from "../front/access-env.ts";
 import { route } from "../front/route-access.ts";
@@ -29,8 +30,16 @@ function headView(head: TreeHead) {
   return { size: head.size, signedAt: new Date(head.at).toISOString(), checkpoint: head.note };
 }
 
+/** The log's verifier key and the exports' public key; either is null when it is not configured. */
 route(evidenceApi, "GET", "/evidence/keys", "public", async (c) => {
-  return c.json({ log: await logVerifierKey(c.env) });
+  const [log, exportKey] = await Promise.all([
+    logVerifierKey(c.env).catch(() => null),
+    exportSigner(c.env).then(
+      (s) => s.publicKey,
+      () => null,
+    ),
+  ]);
+  return c.json({ log, export: exportKey });
 });
 
 route(evidenceApi, "GET", "/evidence/heads", "compliance", async (c) => {
