@@ -1,7 +1,7 @@
 import { unstable_readConfig } from "wrangler";
 
 /**
- * The recording path's bindings (recording shards, records queue and its dead-letter queue) as Miniflare
+ * The recording path's bindings (Durable Objects, records queue and its dead-letter queue, the export Workflow) as Miniflare
  * options, read from wrangler.toml by wrangler itself, so every harness that runs the Worker under a bare
  * Miniflare (browser tests, real applications, benchmarks) runs the same topology `wrangler dev` does.
  * `batchTimeoutS` overrides the consumers' max_batch_timeout (harnesses that wait for the index use 0).
@@ -16,6 +16,7 @@ export function recorderMiniflareOptions(
     string,
     { maxBatchSize?: number; maxBatchTimeout?: number; maxRetries?: number; deadLetterQueue?: string }
   >;
+  workflows: Record<string, { name: string; className: string }>;
 } {
   const config = unstable_readConfig({ config: configPath });
   const sqlite = new Set(
@@ -45,5 +46,9 @@ export function recorderMiniflareOptions(
       ...(consumer.dead_letter_queue === undefined ? {} : { deadLetterQueue: consumer.dead_letter_queue }),
     };
   }
-  return { durableObjects, queueProducers, queueConsumers };
+  const workflows: Record<string, { name: string; className: string }> = {};
+  for (const workflow of config.workflows ?? []) {
+    workflows[workflow.binding] = { name: workflow.name, className: workflow.class_name };
+  }
+  return { durableObjects, queueProducers, queueConsumers, workflows };
 }

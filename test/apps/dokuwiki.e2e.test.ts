@@ -9,6 +9,7 @@ import {
   checkSecrets,
   type AppRun,
 } from "./lib/checks.ts";
+import { checkExport } from "./lib/export-check.ts";
 import { writeAppFigures } from "./lib/results.ts";
 import { shoot, topLevel, type Screen } from "./lib/screens.ts";
 import { cardSecrets, newCardNumber, newPassword, type Secret } from "./lib/secrets.ts";
@@ -156,5 +157,9 @@ describe("DokuWiki (Debian) through the recorder", () => {
       isCall: (url) => url.pathname === "/lib/exe/ajax.php",
       interact: quickSearches,
     });
+  });
+
+  it("exports the day as a WACZ that the verify CLI, warcio and har-validator accept, with no secret in it", async () => {
+    await checkExport(stack, run, archive);
   });
 });

@@ -7,6 +7,7 @@ import {
   checkSecrets,
   type AppRun,
 } from "./lib/checks.ts";
+import { checkExport } from "./lib/export-check.ts";
 import { writeAppFigures } from "./lib/results.ts";
 import { shoot, topLevel, type Screen } from "./lib/screens.ts";
 import { cardSecrets, newCardNumber, newPassword, type Secret } from "./lib/secrets.ts";
@@ -136,5 +137,9 @@ describe("Verdaccio (npm) through the recorder", () => {
       isCall: (url) => url.pathname.startsWith("/-/verdaccio/data/"),
       interact: searchAndOpen,
     });
+  });
+
+  it("exports the day as a WACZ that the verify CLI, warcio and har-validator accept, with no secret in it", async () => {
+    await checkExport(stack, run, archive);
   });
 });

@@ -34,6 +34,9 @@ export type AppFigures = {
   replay_origin_requests: number;
   files_scanned: number;
   bytes_scanned: number;
+  /** The day's WACZ export: its size, and the exchanges it holds (verified by the CLI). */
+  export_bytes: number;
+  export_records: number;
 };
 
 type ResultsFile = {
