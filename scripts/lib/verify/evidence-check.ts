@@ -101,16 +101,17 @@ export async function checkEvidence(
     const expected = primaries[count];
     if (expected !== inWarc) {
       throw fail(
-        `order: this is evidence line ${number}, but ${slice.warc} holds the exchange as record ${inWarc.number}, after exchange ${expected?.exchange ?? "(none)"} (record ${expected?.number ?? "-"}) which should come first`,
+        `order: evidence line ${number} is this exchange, but exchange ${count + 1} of ${slice.warc} is ${expected?.exchange ?? "(none)"} (record ${expected?.number ?? "-"}); this one is its record ${inWarc.number}`,
       );
     }
+    const difference = firstDifference(line.record, inWarc, requestOf.get(line.id));
+    if (difference) throw fail(difference);
+    // Offsets last: they are not part of the hashed record, so a mismatch there says less than one above.
     if (line.offset !== inWarc.offset || line.length !== inWarc.length) {
       throw fail(
         `points at offset ${line.offset} length ${line.length}, the exchange's ${inWarc.type} record is at offset ${inWarc.offset} length ${inWarc.length}`,
       );
     }
-    const difference = firstDifference(line.record, inWarc, requestOf.get(line.id));
-    if (difference) throw fail(difference);
     const { page_view: pageView, url, started_at: startedAt } = line.record;
     if (pageView === 1 && typeof url === "string" && typeof startedAt === "number") {
       pageViews.set(line.id, { url, ts: new Date(startedAt).toISOString() });

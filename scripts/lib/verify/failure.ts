@@ -5,8 +5,8 @@
  */
 export const VERIFY_STEPS = [
   "zip",
-  "datapackage",
   "signature",
+  "datapackage",
   "checkpoint",
   "warc",
   "evidence",

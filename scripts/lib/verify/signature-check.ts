@@ -1,4 +1,5 @@
 import { verifyDatapackageDigest } from "../../../worker/src/export/wacz-signing.ts";
+import { hashEntry } from "./entry-hash.ts";
 import { VerifyFailure } from "./failure.ts";
 import { isObject, parseJson } from "./json-shape.ts";
 import { exportKeyFingerprint, normaliseExportKey } from "./key-option.ts";
@@ -33,6 +34,16 @@ export async function checkSignature(zip: ZipFile, pinnedKey: string | undefined
   const packageBytes = await zip.read(packageEntry);
   const verdict = await verifyDatapackageDigest(digestText, packageBytes);
   if (!verdict.ok) throw new VerifyFailure("signature", { file }, verdict.reason);
+  // The two files datapackage.json cannot list: their CRC-32 is checked once the signature says what changed.
+  for (const entry of [digestEntry, packageEntry]) {
+    if ((await hashEntry(zip, entry)).crc32 !== entry.crc32) {
+      throw new VerifyFailure(
+        "zip",
+        { file: entry.name },
+        "CRC-32 of its bytes differs from the zip directory's",
+      );
+    }
+  }
   const publicKey = verdict.publicKey ?? "";
   const fingerprint = exportKeyFingerprint(publicKey);
   if (pinnedKey !== undefined) {

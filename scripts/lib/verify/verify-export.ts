@@ -13,7 +13,8 @@ import { checkWarc } from "./warc-check.ts";
 import { ZipFile } from "./zip-file.ts";
 
 /**
- * The verification of docs/evidence.md §3, in its order, over an export file on disk. Each step adds what
+ * The verification of docs/evidence.md §3, in its order (except that the signature over datapackage.json
+ * is checked before the hashes that file lists), over an export file on disk. Each step adds what
  * it established to the report; the first failure stops the run (a later step would be checking data an
  * earlier one already found untrustworthy) and is reported with where it is. Only an export that cannot be
  * read at all throws (UnreadableExport); everything else is a report.
@@ -55,19 +56,9 @@ export async function verifyExport(path: string, options: VerifyOptions = {}): P
     );
 
     const opened = zip;
-    const datapackage = await checkDatapackage(zip, (name) => options.progress?.(`hashing ${name}`));
-    fact("datapackage", "files listed", datapackage.resources);
-    fact("datapackage", "bytes hashed", datapackage.bytes);
-    if (datapackage.created) fact("datapackage", "created", datapackage.created);
-    if (datapackage.software) fact("datapackage", "software", datapackage.software);
-    fact(
-      "datapackage",
-      "checked",
-      "every file listed, every file's SHA-256 and size as listed, no unlisted file",
-    );
     pass("zip");
-    pass("datapackage");
-
+    // The signature before the list it signs: a changed datapackage.json is then named as such, not as a
+    // file whose listed hash no longer matches.
     const signature = await checkSignature(opened, options.exportKey);
     fact("signature", "algorithm", signature.algorithm);
     fact("signature", "signed hash", `sha256:${signature.hash}`);
@@ -85,6 +76,17 @@ export async function verifyExport(path: string, options: VerifyOptions = {}): P
       );
     }
     pass("signature");
+    const datapackage = await checkDatapackage(zip, (name) => options.progress?.(`hashing ${name}`));
+    fact("datapackage", "files listed", datapackage.resources);
+    fact("datapackage", "bytes hashed", datapackage.bytes);
+    if (datapackage.created) fact("datapackage", "created", datapackage.created);
+    if (datapackage.software) fact("datapackage", "software", datapackage.software);
+    fact(
+      "datapackage",
+      "checked",
+      "every file listed, every file's SHA-256 and size as listed, no unlisted file",
+    );
+    pass("datapackage");
 
     const head = await checkCheckpoint(opened, options.logKey);
     const { checkpoint } = head;

@@ -98,15 +98,6 @@ export async function checkWarc(zip: ZipFile, file: string): Promise<WarcRecordI
     if (blockLength !== record.warcContentLength) {
       throw fail(`block is ${blockLength} bytes, Content-Length says ${record.warcContentLength}`);
     }
-    const statedBlock = record.warcBlockDigest;
-    if (statedBlock || HTTP_TYPES.has(type)) {
-      const stated = DIGEST.exec(statedBlock ?? "")?.[1];
-      if (!stated)
-        throw fail(`WARC-Block-Digest is ${JSON.stringify(statedBlock ?? null)}, not sha256:<hex>`);
-      if (stated !== digests.block)
-        throw fail(`block digest: WARC-Block-Digest says ${stated}, the block hashes to ${digests.block}`);
-    }
-
     if (HTTP_TYPES.has(type)) {
       if (!exchange) throw fail(`${type} record has no WARC-Verbatim-Exchange`);
       if (!info.targetUri) throw fail(`${type} record has no WARC-Target-URI`);
@@ -142,6 +133,21 @@ export async function checkWarc(zip: ZipFile, file: string): Promise<WarcRecordI
         }
         info.payloadDigest = computed;
         if (type === "response") responsePayloads.add(computed);
+      }
+    }
+    // The block digest after the payload's: a changed body fails both, and "payload digest" says which part
+    // changed; a block that fails alone had its HTTP head changed.
+    const statedBlock = record.warcBlockDigest;
+    if (statedBlock || HTTP_TYPES.has(type)) {
+      const stated = DIGEST.exec(statedBlock ?? "")?.[1];
+      if (!stated)
+        throw fail(`WARC-Block-Digest is ${JSON.stringify(statedBlock ?? null)}, not sha256:<hex>`);
+      if (stated !== digests.block) {
+        const part =
+          type === "request" || type === "response" ? " (the payload matches: the HTTP head changed)" : "";
+        throw fail(
+          `block digest: WARC-Block-Digest says ${stated}, the block hashes to ${digests.block}${part}`,
+        );
       }
     }
     records.push(info);
