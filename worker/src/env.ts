@@ -1,6 +1,5 @@
 import type { AuditWriterObject } from "./audit/audit-writer.ts";
 import type { EvidenceLogObject } from "./evidence/evidence-log.ts";
-import type { ExportParams } from "./export-job/job-state.ts";
 import type { RecordingShardObject } from "./capture/hand-off.ts";
 import type { ChunkMessage, OverflowMessage } from "./record/record-message.ts";
 
@@ -14,8 +13,11 @@ export interface Env {
   AUDIT: DurableObjectNamespace<AuditWriterObject>;
   /** The evidence log (evidence/evidence-log.ts): the Merkle tree over record hashes and its signed heads. */
   EVIDENCE: DurableObjectNamespace<EvidenceLogObject>;
-  /** Export jobs (export-job/export-workflow.ts): a Workflow per export. */
-  EXPORTS: Workflow<ExportParams>;
+  /**
+   * Export jobs (export-job/export-workflow.ts): a Workflow per export. Its params type (ExportParams) stays
+   * in export-job/, which sits above this file; export-job/start-export.ts is the one place that creates.
+   */
+  EXPORTS: Workflow;
   /** Masked records on their way to the index (consumed in batches; see persist/). */
   RECORDS: Queue<ChunkMessage | OverflowMessage>;
   RECORDING_SHARDS?: string;

@@ -84,7 +84,7 @@ function parseUrlFilter(raw: string | undefined): string | null {
   return raw;
 }
 
-/** Whether an exchange falls in the scope's time window and URL filter (sessions and customers: any time). */
+/** Whether an exchange falls in the scope's time window and URL filter (a session or customer: all of it). */
 export function inScope(scope: ExportScope, exchange: { started_at: number; url: string }): boolean {
   if (scope.kind === "day" && (exchange.started_at < scope.from || exchange.started_at >= scope.to))
     return false;
