@@ -119,7 +119,7 @@ export async function checkExport(
   for (const session of new Set(inDay.map((a) => a.sessionId))) {
     const response = await call(recorder, `/sessions/${session}/har`);
     expect(response.status).toBe(200);
-    await expect(validateHar(await response.json())).resolves.toBe(true);
+    await expect(validateHar((await response.json()) as object)).resolves.toBe(true);
   }
   run.figures.export_bytes = bytes.length;
   run.figures.export_records = inDay.length;

@@ -82,18 +82,21 @@ export async function finishExport(
   const signer = await exportSigner(env);
   await entry("evidence/checkpoint.txt", [head.note.replace(/\n$/, "")]);
   await entry("evidence/log-key.txt", [logKey]);
+  // Snake case, as docs/evidence.md states it; the counts are what make a removed record visible, since
+  // every proof is per record (the verifier compares them with the evidence lines and pages).
   const manifest = {
     export: job.id,
     scope: job.scope,
     created,
     software: SOFTWARE,
-    requestedBy: job.requestedBy,
-    records: state.records,
+    requested_by: job.requestedBy,
+    record_count: state.records,
+    page_count: state.pages,
     slices: plan.slices,
-    bodiesMissing: state.bodiesMissing,
-    treeSize: plan.treeSize,
-    logKey,
-    exportKey: signer.publicKey,
+    bodies_missing: state.bodiesMissing,
+    tree_size: plan.treeSize,
+    log_key: logKey,
+    export_key: signer.publicKey,
   };
   await entry("evidence/export.json", [JSON.stringify(manifest, null, 2)]);
   const datapackage = datapackageJson(zip.state().entries, {

@@ -23,6 +23,7 @@ export type JobState = {
   carryKey: string | null;
   written: number;
   records: number;
+  pages: number;
   bodiesMissing: number;
   home: { url: string; ts: string } | null;
 };

@@ -105,6 +105,7 @@ export async function writeSlice(
     carryKey,
     written: sink.written,
     records: state.records + rows.length,
+    pages: state.pages + pages.length,
     bodiesMissing: state.bodiesMissing + bodiesMissing,
     home: home ? { url: home.url, ts: home.ts } : null,
   };
