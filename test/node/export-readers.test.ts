@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { createHash, createPublicKey, verify } from "node:crypto";
+import { createECDH, createHash, createHmac, createPublicKey, verify } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,8 +11,10 @@ import { datapackageJson } from "../../worker/src/export/datapackage.ts";
 import { harOf } from "../../worker/src/export/har.ts";
 import { pageLine, pagesHeader } from "../../worker/src/export/pages.ts";
 import {
-  devExportSigner,
   datapackageDigest,
+  devExportSigner,
+  exportSignerFromPkcs8,
+  generateExportKey,
   verifyDatapackageDigest,
 } from "../../worker/src/export/wacz-signing.ts";
 import {
@@ -285,5 +287,24 @@ describe("the zip, read by fflate and unzip", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("export keys under Node (what `npm run keys` runs)", () => {
+  it("generates a P-384 key whose PKCS#8 reads back to the same public key, and Node's crypto agrees", async () => {
+    const { pkcs8, publicKey } = await generateExportKey();
+    expect((await exportSignerFromPkcs8(pkcs8)).publicKey).toBe(publicKey);
+    const key = createPublicKey({ key: Buffer.from(publicKey, "base64"), format: "der", type: "spki" });
+    expect(key.asymmetricKeyDetails?.namedCurve).toBe("secp384r1");
+  });
+
+  it("derives the dev key as documented: the point of scalar HMAC-SHA-384(secret, label), by Node's own ECDH", async () => {
+    const secret = "test-secret-0123456789abcdef";
+    const scalar = createHmac("sha384", secret).update("verbatim dev export signing key 0").digest();
+    const ecdh = createECDH("secp384r1");
+    ecdh.setPrivateKey(scalar);
+    const spki = Buffer.from((await devExportSigner(secret)).publicKey, "base64");
+    // The SPKI ends with the uncompressed point 0x04 || x || y (RFC 5480 §2.2).
+    expect(spki.subarray(spki.length - 97).equals(ecdh.getPublicKey())).toBe(true);
   });
 });
