@@ -37,6 +37,7 @@ export function initialState(): JobState {
     carryKey: null,
     written: 0,
     records: 0,
+    pages: 0,
     bodiesMissing: 0,
     home: null,
   };
