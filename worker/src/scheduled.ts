@@ -2,6 +2,7 @@ import type { Env } from "./env.ts";
 import { evidenceLog } from "./evidence/evidence-log.ts";
 import { VerbatimError } from "./errors/verbatim-error.ts";
 import { errorKind, log } from "./log/log.ts";
+import { runRetention } from "./retention/run-retention.ts";
 
 /**
  * What the cron trigger runs (wrangler.toml [triggers], hourly). Jobs are independent: one failing is
@@ -10,6 +11,8 @@ import { errorKind, log } from "./log/log.ts";
 const JOBS: ReadonlyArray<readonly [name: string, run: (env: Env, at: number) => Promise<unknown>]> = [
   // A signed tree head at least hourly, over everything indexed so far (none if the log has not grown).
   ["checkpoint", (env, at) => evidenceLog(env).sign(at)],
+  // Retention completes one cycle per UTC day, resuming hourly until it has (retention/run-retention.ts).
+  ["retention", (env, at) => runRetention(env, at)],
 ];
 
 export async function runScheduled(env: Env, at: number): Promise<void> {

@@ -14,6 +14,7 @@ import { evidenceApi } from "./evidence-routes.ts";
 import { exportApi } from "./export-routes.ts";
 import { opsApi } from "./ops-routes.ts";
 import { prove } from "./prove.ts";
+import { retentionApi } from "./retention-routes.ts";
 import { reveal } from "./reveal.ts";
 import { timelineApi } from "./timeline-routes.ts";
 import { tokensApi } from "./token-routes.ts";
@@ -113,6 +114,7 @@ api.route("/exchanges", reveal);
 api.route("/tokens", tokensApi);
 api.route("/audit", auditApi);
 api.route("/", evidenceApi);
+api.route("/", retentionApi);
 api.route("/", exportApi);
 
 route(api, "ALL", "*", "public", () => {

@@ -19,8 +19,13 @@ export const AUDIT_ACTIONS = {
   "replay.open": "replayed a page; target: exchange id",
   export: "started an export (WACZ) or a session HAR; target: export or session id, detail: the scope",
   reveal: "revealed a sealed value; target: exchange id, detail: which field (never the value)",
-  hold: "placed a legal hold; target: session or customer",
-  "hold.release": "released a legal hold; target: session or customer",
+  hold: "placed a legal hold; target: hold id, detail: kind, value (session id, customer token or day), reason",
+  "hold.release": "lifted a legal hold (the hold stays listed); target: hold id, detail: reason",
+  "hold.read": "listed the legal holds",
+  "retention.read": "read the retention policy and the retention job's runs",
+  "retention.run": "ran a batch of the retention job now",
+  "retention.delete":
+    "the retention job deleted expired records (actor system:retention); detail: sessions and counts",
   "token.create": "created an API token; target: token id, detail: name and roles (never the token)",
   "token.revoke": "revoked an API token; target: token id",
   prove: "asked for a proof of what was sent; target: exchange id",
@@ -42,14 +47,18 @@ export function isAuditAction(value: unknown): value is AuditAction {
   return typeof value === "string" && Object.hasOwn(AUDIT_ACTIONS, value);
 }
 
-/** How the actor proved who it is: a principal's `via`, or "none" for an attempt that proved nothing. */
-export type AuditVia = Principal["via"] | "none";
+/**
+ * How the actor proved who it is: a principal's `via`, "none" for an attempt that proved nothing, or "system"
+ * for the Worker's own jobs (the retention job, actor "system:retention"), which act for no principal.
+ */
+export type AuditVia = Principal["via"] | "none" | "system";
 const VIAS: Readonly<Record<AuditVia, true>> = {
   access: true,
   token: true,
   demo: true,
   "break-glass": true,
   none: true,
+  system: true,
 };
 
 /** JSON values only, so the stored text and the hashed text are the same canonical JSON. */

@@ -2,6 +2,7 @@ import type { Env } from "../env.ts";
 import { parseAccessRoles } from "../access/access-roles.ts";
 import { activePolicyResult } from "../mask/policy/active-policy.ts";
 import { parsePartitions } from "./partitions-spec.ts";
+import { parseRetention, type RetentionPolicy } from "./retention-spec.ts";
 import { isLoopbackHost, sameSite } from "./sites.ts";
 
 /** The recorder's settings, parsed once per `env` object from wrangler vars and secrets. */
@@ -56,6 +57,11 @@ export type Config = {
    * (capture/hand-off-batch.ts). Recording waits that much longer; the visitor waits for none of it.
    */
   handOffBatchMs: number;
+  /**
+   * How long sessions are kept, per site (RETENTION; config/retention-spec.ts). Null when RETENTION does not
+   * parse: the retention job then deletes nothing until it is fixed.
+   */
+  retention: RetentionPolicy | null;
 };
 
 /**
@@ -181,6 +187,9 @@ export function parseConfig(env: Env): ConfigResult {
   );
   if (!partitions.ok) errors.push(partitions.error);
 
+  const retention = parseRetention(env.RETENTION);
+  if (!retention.ok) errors.push(retention.error);
+
   const coalesceRaw = (env.RECORD_COALESCE_MS ?? "500").trim();
   if (!/^\d{1,5}$/.test(coalesceRaw) || Number(coalesceRaw) > 10_000) {
     errors.push(
@@ -286,6 +295,7 @@ export function parseConfig(env: Env): ConfigResult {
     recordingShards:
       /^\d{1,4}$/.test(shardsRaw) && recordingShards >= 1 && recordingShards <= 1024 ? recordingShards : 8,
     handOffBatchMs: batchOk ? handOffBatchMs : 50,
+    retention: retention.ok ? retention.policy : null,
   };
   if (errors.length === 0) return { ok: true, config };
   const originBroken = errors.some((e) => e.startsWith("ORIGIN"));

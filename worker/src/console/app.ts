@@ -8,6 +8,7 @@ import { CONSOLE_ROOT } from "./console-root.ts";
 import { CONSOLE_CSS, CONSOLE_JS } from "./pages/console-css.ts";
 import { ErrorPage } from "./pages/login-page.tsx";
 import { auditRoutes } from "./routes/audit.ts";
+import { holdsRoutes } from "./routes/holds.ts";
 import { loginRoutes } from "./routes/login.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { consoleHeaders } from "./routes/security-headers.ts";
@@ -50,6 +51,7 @@ loginRoutes(consoleApp);
 searchRoutes(consoleApp);
 timelineRoutes(consoleApp);
 auditRoutes(consoleApp);
+holdsRoutes(consoleApp);
 
 consoleApp.onError((error, c) => {
   if (error instanceof VerbatimError) {

@@ -1,0 +1,283 @@
+import type { ChunkRow } from "../record/chunk-summary.ts";
+import type { Partitions } from "../store/partitions.ts";
+import type { RefWrite } from "./mark-plan.ts";
+import type { RefRow, SessionFacts } from "./plan.ts";
+
+/** D1 binds at most 100 parameters per statement. */
+const IN_LIST = 90;
+
+export function slices<T>(items: readonly T[], size = IN_LIST): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const marks = (n: number) => Array.from({ length: n }, () => "?").join(",");
+
+/**
+ * The retention job's D1 statements (migrations/0011 and the index it deletes from). Its own tables live in
+ * the control database; sessions and chunks are asked of every partition.
+ */
+export class RetentionStore {
+  readonly partitions: Partitions;
+
+  constructor(partitions: Partitions) {
+    this.partitions = partitions;
+  }
+
+  get #control(): D1Database {
+    return this.partitions.control;
+  }
+
+  async state(name: string): Promise<unknown> {
+    const row = await this.#control
+      .prepare("SELECT value FROM retention_state WHERE name = ?")
+      .bind(name)
+      .first<{ value: string }>();
+    if (!row) return null;
+    try {
+      return JSON.parse(row.value) as unknown;
+    } catch {
+      return null;
+    }
+  }
+
+  async putState(entries: Readonly<Record<string, unknown>>): Promise<void> {
+    await this.#control.batch(
+      Object.entries(entries).map(([name, value]) =>
+        this.#control
+          .prepare(
+            "INSERT INTO retention_state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+          )
+          .bind(name, JSON.stringify(value)),
+      ),
+    );
+  }
+
+  /** Of these digests, the ones body_refs has rows for. */
+  async knownDigests(digests: readonly string[]): Promise<Set<string>> {
+    return new Set((await this.refsOf(digests)).keys());
+  }
+
+  async refsOf(digests: readonly string[]): Promise<Map<string, RefRow[]>> {
+    const out = new Map<string, RefRow[]>();
+    for (const part of slices(digests)) {
+      const { results } = await this.#control
+        .prepare(`SELECT digest, host, last_ref FROM body_refs WHERE digest IN (${marks(part.length)})`)
+        .bind(...part)
+        .all<RefRow & { digest: string }>();
+      for (const row of results) out.set(row.digest, [...(out.get(row.digest) ?? []), row]);
+    }
+    return out;
+  }
+
+  /** Rows only ever move forward: a row already later costs no write. */
+  async writeRefs(rows: readonly RefWrite[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const results = await this.#control.batch(
+      rows.map((r) =>
+        this.#control
+          .prepare(
+            `INSERT INTO body_refs (digest, host, last_ref) VALUES (?, ?, ?)
+             ON CONFLICT (digest, host) DO UPDATE SET last_ref = excluded.last_ref
+             WHERE excluded.last_ref > body_refs.last_ref`,
+          )
+          .bind(r.digest, r.host, r.last_ref),
+      ),
+    );
+    return results.reduce((sum, r) => sum + (r.meta.rows_written ?? 0), 0);
+  }
+
+  /** Rows older than `before`, oldest first, after a cursor (for the sweep of rows that expired). */
+  async refsBefore(
+    before: number,
+    after: readonly [number, string, string] | null,
+    limit: number,
+  ): Promise<(RefRow & { digest: string })[]> {
+    const [t, d, h] = after ?? [-1, "", ""];
+    const { results } = await this.#control
+      .prepare(
+        `SELECT digest, host, last_ref FROM body_refs WHERE last_ref < ?
+           AND (last_ref > ? OR (last_ref = ? AND (digest > ? OR (digest = ? AND host > ?))))
+         ORDER BY last_ref, digest, host LIMIT ?`,
+      )
+      .bind(before, t, t, d, d, h, limit)
+      .all<RefRow & { digest: string }>();
+    return results;
+  }
+
+  async deleteRefRows(rows: readonly { digest: string; host: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.#control.batch(
+      rows.map((r) =>
+        this.#control.prepare("DELETE FROM body_refs WHERE digest = ? AND host = ?").bind(r.digest, r.host),
+      ),
+    );
+  }
+
+  /** A deleted body's rows and legacy `blobs` rows (the table migrations/0001 wrote), in every partition. */
+  async forgetBodies(digests: readonly string[]): Promise<void> {
+    for (const part of slices(digests)) {
+      await this.#control
+        .prepare(`DELETE FROM body_refs WHERE digest IN (${marks(part.length)})`)
+        .bind(...part)
+        .run();
+      for (const p of this.partitions.all)
+        await p.db
+          .prepare(`DELETE FROM blobs WHERE digest IN (${marks(part.length)})`)
+          .bind(...part)
+          .run();
+    }
+  }
+
+  /** Each session's facts across partitions: earliest first_seen, latest last_seen. */
+  async sessionFacts(ids: readonly string[]): Promise<Map<string, SessionFacts>> {
+    const out = new Map<string, SessionFacts>();
+    for (const part of slices(ids))
+      for (const p of this.partitions.all) {
+        const { results } = await p.db
+          .prepare(
+            `SELECT id, host, first_seen, last_seen FROM session_log WHERE id IN (${marks(part.length)})`,
+          )
+          .bind(...part)
+          .all<SessionFacts>();
+        for (const row of results) {
+          const seen = out.get(row.id);
+          out.set(row.id, {
+            id: row.id,
+            host: seen?.host || row.host,
+            first_seen: Math.min(seen?.first_seen ?? row.first_seen, row.first_seen),
+            last_seen: Math.max(seen?.last_seen ?? row.last_seen, row.last_seen),
+          });
+        }
+      }
+    return out;
+  }
+
+  /** Sessions of one partition last seen before `before`, in (last_seen, id) order after a frontier. */
+  async sessionsBefore(
+    db: D1Database,
+    before: number,
+    after: readonly [number, string],
+    limit: number,
+  ): Promise<SessionFacts[]> {
+    const [t, id] = after;
+    const { results } = await db
+      .prepare(
+        `SELECT id, host, first_seen, last_seen FROM session_log
+         WHERE last_seen < ? AND (last_seen > ? OR (last_seen = ? AND id > ?))
+         ORDER BY last_seen, id LIMIT ?`,
+      )
+      .bind(before, t, t, id, limit)
+      .all<SessionFacts>();
+    return results;
+  }
+
+  /** Sessions active during [from, to): what a day hold covers (read only for days held). */
+  async sessionsActiveBetween(from: number, to: number, limit: number): Promise<SessionFacts[]> {
+    const out: SessionFacts[] = [];
+    for (const p of this.partitions.all) {
+      const { results } = await p.db
+        .prepare(
+          `SELECT id, host, first_seen, last_seen FROM session_log
+           WHERE last_seen >= ? AND first_seen < ? ORDER BY last_seen LIMIT ?`,
+        )
+        .bind(from, to, limit)
+        .all<SessionFacts>();
+      out.push(...results);
+    }
+    return out;
+  }
+
+  /** The chunk rows of these sessions, in every partition. */
+  async chunksOf(ids: readonly string[]): Promise<ChunkRow[]> {
+    const out: ChunkRow[] = [];
+    for (const part of slices(ids))
+      for (const p of this.partitions.all) {
+        const { results } = await p.db
+          .prepare(`SELECT * FROM record_chunks WHERE session_id IN (${marks(part.length)})`)
+          .bind(...part)
+          .all<ChunkRow>();
+        out.push(...results);
+      }
+    return out;
+  }
+
+  /** Which of these chunks are still indexed in the segment named (a redelivered chunk's row names another). */
+  async liveChunks(
+    keys: readonly { session_id: string; first_id: string; segment: string }[],
+  ): Promise<Set<string>> {
+    const live = new Set<string>();
+    for (const part of slices(keys, 45))
+      for (const p of this.partitions.all) {
+        const { results } = await p.db
+          .prepare(
+            `SELECT session_id, first_id, segment FROM record_chunks
+             WHERE (session_id, first_id) IN (VALUES ${part.map(() => "(?, ?)").join(",")})`,
+          )
+          .bind(...part.flatMap((k) => [k.session_id, k.first_id]))
+          .all<{ session_id: string; first_id: string; segment: string }>();
+        for (const row of results) live.add(`${row.segment}\n${row.session_id}\n${row.first_id}`);
+      }
+    return live;
+  }
+
+  async longSessions(): Promise<{ session_id: string; host: string; first_seen: number }[]> {
+    const { results } = await this.#control
+      .prepare("SELECT session_id, host, first_seen FROM retention_long_sessions LIMIT 10000")
+      .all<{ session_id: string; host: string; first_seen: number }>();
+    return results;
+  }
+
+  async addLongSessions(
+    rows: readonly { session_id: string; host: string; first_seen: number }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await this.#control.batch(
+      rows.map((r) =>
+        this.#control
+          .prepare(
+            "INSERT OR IGNORE INTO retention_long_sessions (session_id, host, first_seen) VALUES (?, ?, ?)",
+          )
+          .bind(r.session_id, r.host, r.first_seen),
+      ),
+    );
+  }
+
+  /** Legacy rows (before the compact index, control database) of these sessions, as digests they name. */
+  async legacyDigests(sessionIds: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (const part of slices(sessionIds)) {
+      const { results } = await this.#control
+        .prepare(
+          `SELECT session_id, request_body_digest AS a, response_body_digest AS b, revalidated_digest AS c
+           FROM exchange_log WHERE session_id IN (${marks(part.length)})`,
+        )
+        .bind(...part)
+        .all<{ session_id: string; a: string | null; b: string | null; c: string | null }>();
+      for (const row of results)
+        out.set(row.session_id, [
+          ...(out.get(row.session_id) ?? []),
+          ...[row.a, row.b, row.c].filter((d): d is string => d !== null),
+        ]);
+    }
+    return out;
+  }
+
+  /** Of these digests, those a remaining legacy row still names (one pass over the legacy table). */
+  async legacyReferenced(digests: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const part of slices(digests, 30)) {
+      const list = marks(part.length);
+      const { results } = await this.#control
+        .prepare(
+          `SELECT request_body_digest AS a, response_body_digest AS b, revalidated_digest AS c FROM exchange_log
+           WHERE request_body_digest IN (${list}) OR response_body_digest IN (${list}) OR revalidated_digest IN (${list})`,
+        )
+        .bind(...part, ...part, ...part)
+        .all<{ a: string | null; b: string | null; c: string | null }>();
+      for (const row of results) for (const d of [row.a, row.b, row.c]) if (d !== null) found.add(d);
+    }
+    return found;
+  }
+}
