@@ -329,4 +329,14 @@ describe("WarcFileWriter", () => {
       recordDigest: `sha256:${await hexSha256(out.bytes.subarray(out.bytes.length - out.responseLength))}`,
     });
   });
+
+  it("refuses overlapping calls, whose offsets would interleave", async () => {
+    const writer = new WarcFileWriter(FILE);
+    const [first, second] = inputs;
+    if (!first || !second) throw new Error("no inputs");
+    const pending = writer.exchange(first);
+    await expect(writer.exchange(second)).rejects.toThrow(/before the previous call finished/);
+    await pending;
+    await expect(writer.exchange(second)).resolves.toMatchObject({ cdxj: [expect.any(String)] });
+  });
 });

@@ -53,6 +53,8 @@ export class WarcFileWriter {
   /** Payload digest → the response that carried it, for revisits (one file's worth, a slice). */
   readonly #payloads = new Map<string, Written>();
   readonly #level: GzipLevel;
+  /** Offsets and revisits depend on every earlier record: calls must not overlap (await each one). */
+  #busy = false;
 
   constructor(filename: string, options: WarcFileOptions = {}) {
     this.#filename = filename;
@@ -68,7 +70,8 @@ export class WarcFileWriter {
    * the export's creation time, so a retried step writes the same record; it defaults to now.
    */
   async warcinfo(fields: Readonly<Record<string, string>>, date: number = Date.now()): Promise<Uint8Array> {
-    if (this.#size !== 0) throw new Error(`warc: warcinfo must be the first record of ${this.#filename}`);
+    if (this.#size !== 0 || this.#busy)
+      throw new Error(`warc: warcinfo must be the first record of ${this.#filename}`);
     const all = { format: "WARC File Format 1.1", ...fields };
     const block = utf8ToBytes(
       Object.entries(all)
@@ -93,6 +96,17 @@ export class WarcFileWriter {
   }
 
   async exchange(input: WarcExchangeInput): Promise<WarcExchangeOutput> {
+    if (this.#busy)
+      throw new Error(`warc: exchange() called on ${this.#filename} before the previous call finished`);
+    this.#busy = true;
+    try {
+      return await this.#exchange(input);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #exchange(input: WarcExchangeInput): Promise<WarcExchangeOutput> {
     const { row } = input;
     const date = warcDate(row.started_at);
     const requestId = recordId(`request ${row.id}`);
