@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { unzipSync } from "fflate";
 import { har as validateHar } from "har-validator";
 import { WARCParser } from "warcio";
@@ -115,11 +115,40 @@ export async function checkExport(
   expect(caught.code, caught.out).toBe(1);
   expect(caught.out).toContain("archive/data-00001.warc.gz");
 
+  // A stored body changed by one byte in R2 after recording: the next export of the day fails verification,
+  // naming the exchange whose payload no longer matches its sealed record.
+  const lines = new TextDecoder()
+    .decode(files["evidence/records-00001.jsonl"] ?? new Uint8Array(0))
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { id: string; record: { response_body_digest: string | null } });
+  const victim = lines.find((l) => l.record.response_body_digest !== null);
+  const digest = victim?.record.response_body_digest;
+  if (!victim || !digest) throw new Error("no exported exchange has a stored body");
+  const bucket = await recorder.mf.getR2Bucket("BLOBS");
+  const key = `sha256/${digest.slice(0, 2)}/${digest}`;
+  const object = await bucket.get(key);
+  if (!object) throw new Error(`body ${digest} is not in R2`);
+  const gzipped = object.customMetadata?.["encoding"] === "gzip";
+  const stored = Buffer.from(await object.arrayBuffer());
+  const plain = gzipped ? gunzipSync(stored) : stored;
+  plain[0] = (plain[0] ?? 0) ^ 0x20;
+  await bucket.put(key, gzipped ? gzipSync(plain) : plain, { customMetadata: object.customMetadata ?? {} });
+  const again = join(stack.work, "after-r2-tamper.wacz");
+  await writeFile(again, await exportDay(recorder, day));
+  const changed = verify(again, keys, false);
+  expect(changed.code, changed.out).toBe(1);
+  expect(changed.out).toContain(victim.id);
+
   // Each session as HAR 1.2, as browser devtools import it.
   for (const session of new Set(inDay.map((a) => a.sessionId))) {
     const response = await call(recorder, `/sessions/${session}/har`);
     expect(response.status).toBe(200);
-    await expect(validateHar((await response.json()) as object)).resolves.toBe(true);
+    // har-validator resolves with the HAR when it is valid and rejects with the schema errors when not.
+    await expect(validateHar((await response.json()) as object)).resolves.toHaveProperty(
+      "log.version",
+      "1.2",
+    );
   }
   run.figures.export_bytes = bytes.length;
   run.figures.export_records = inDay.length;
