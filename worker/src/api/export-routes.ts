@@ -1,15 +1,15 @@
 import { Hono } from "hono";
 import { VerbatimError } from "../errors/verbatim-error.ts";
-import { exportSigner } from "../export-job/export-signer.ts";
-import { parseExportScope, type ExportScope } from "../export-job/export-scope.ts";
-import { ExportTable, type ExportRow } from "../export-job/export-table.ts";
+import { parseExportScope } from "../export-job/export-scope.ts";
+import { ExportTable } from "../export-job/export-table.ts";
+import { exportView } from "../export-job/export-view.ts";
+import { startExport } from "../export-job/start-export.ts";
 import { audit } from "../front/audit-look.ts";
 import type { AccessEnv } from "../front/access-env.ts";
 import { route } from "../front/route-access.ts";
 import { harOf } from "../export/har.ts";
 import { SOFTWARE } from "../export-job/job-state.ts";
 import { parseId, parseLimit } from "../read/query.ts";
-import { exchangeId } from "../snapshot/ids.ts";
 import { R2BlobStore } from "../store/blob-store.ts";
 import { RecordReader, readStores } from "../store/record-reader.ts";
 
@@ -21,29 +21,6 @@ import { RecordReader, readStores } from "../store/record-reader.ts";
  */
 export const exportApi = new Hono<AccessEnv>();
 
-export function exportView(row: ExportRow) {
-  const scope = JSON.parse(row.scope) as ExportScope;
-  return {
-    id: row.id,
-    scope,
-    format: row.format,
-    status: row.status,
-    requestedBy: row.requested_by,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-    progress: {
-      slicesDone: row.slices_done,
-      slicesTotal: row.slices_total,
-      records: row.records,
-      bytes: row.bytes,
-    },
-    treeSize: row.tree_size,
-    datapackageSha256: row.sha256,
-    error: row.error,
-    download: row.status === "done" ? `/__verbatim/api/exports/${row.id}/download` : null,
-  };
-}
-
 route(exportApi, "POST", "/exports", "compliance", async (c) => {
   let body: unknown;
   try {
@@ -54,24 +31,13 @@ route(exportApi, "POST", "/exports", "compliance", async (c) => {
       'the body must be JSON, e.g. {"day": "2026-11-28", "timeZone": "Europe/Paris"}',
     );
   }
-  const config = c.get("config");
-  const scope = parseExportScope(body, config.secret);
-  // Refused now, not in the background: an export nobody can sign is of no use.
-  await exportSigner(c.env);
-  const now = Date.now();
-  const id = exchangeId(now);
-  const requestedBy = c.get("principal")?.id ?? "unknown";
-  await audit(c, "export", id, { scope: { ...scope } });
-  await new ExportTable(c.env.DB).create({
-    id,
-    scope: JSON.stringify(scope),
-    requested_by: requestedBy,
-    created_at: now,
-  });
-  await c.env.EXPORTS.create({ id, params: { id, scope, requestedBy, created: now } });
-  const row = await new ExportTable(c.env.DB).get(id);
-  if (!row) throw new VerbatimError("internal", "the export was started but its row is missing");
-  return c.json(exportView(row), 202, { location: `/__verbatim/api/exports/${id}` });
+  const scope = parseExportScope(body, c.get("config").secret);
+  const row = await startExport(
+    c.env,
+    { scope, requestedBy: c.get("principal")?.id ?? "unknown", now: Date.now() },
+    (id) => audit(c, "export", id, { scope: { ...scope } }),
+  );
+  return c.json(exportView(row), 202, { location: `/__verbatim/api/exports/${row.id}` });
 });
 
 route(exportApi, "GET", "/exports", "compliance", async (c) => {
