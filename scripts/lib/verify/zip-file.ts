@@ -21,8 +21,8 @@ export type ZipEntry = CentralEntry & { dataOffset: number };
 
 /** Chunk size for streaming reads: large enough that syscalls do not dominate, small enough to not matter. */
 const CHUNK = 1 << 20;
-/** Local header plus the longest name and extra field a header can declare. */
-const MAX_LOCAL_HEADER = FIXED_SIZES.localHeader + 0xffff * 2;
+/** An export has a few entries per 2,000 exchanges; a directory this large is not one (and is not allocated). */
+const MAX_DIRECTORY = 256 << 20;
 /** A data descriptor is at most 24 bytes (signature, CRC-32, two 8-byte sizes). */
 const MAX_DESCRIPTOR = 24;
 
@@ -127,6 +127,13 @@ async function readEntries(handle: FileHandle, size: number): Promise<ZipEntry[]
       `central directory (offset ${directory.offset}, ${directory.size} bytes) does not end where the end record starts (${directory.endOffset})`,
     );
   }
+  if (directory.size > MAX_DIRECTORY) {
+    throw new VerifyFailure(
+      "zip",
+      {},
+      `central directory of ${directory.size} bytes is larger than any export's`,
+    );
+  }
   const central = parseCentralEntries(
     await readAt(handle, directory.offset, directory.size),
     directory.entries,
@@ -154,11 +161,10 @@ async function readEntries(handle: FileHandle, size: number): Promise<ZipEntry[]
         `STORED entry has ${entry.compressedSize} bytes stored for ${entry.size}`,
       );
     }
-    const header = await readAt(
-      handle,
-      entry.localHeaderOffset,
-      Math.min(MAX_LOCAL_HEADER, size - entry.localHeaderOffset),
-    );
+    // The fixed part and the name the directory gives: a local header naming another file fails the
+    // comparison in parseLocalHeader, whatever its own name length says.
+    const nameLength = new TextEncoder().encode(entry.name).length;
+    const header = await readAt(handle, entry.localHeaderOffset, FIXED_SIZES.localHeader + nameLength);
     const { dataOffset } = parseLocalHeader(header, entry);
     const dataEnd = dataOffset + entry.size;
     const descriptor = checkDataDescriptor(await readAt(handle, dataEnd, MAX_DESCRIPTOR), entry);

@@ -97,7 +97,7 @@ export async function readCentralDirectory(
   }
   const zip64At = u64(v, locatorAt + 8);
   const end = view(await readAt(zip64At, FIXED_SIZES.zip64End));
-  if (end.getUint32(0, true) !== SIGNATURES.zip64End) {
+  if (end.byteLength < FIXED_SIZES.zip64End || end.getUint32(0, true) !== SIGNATURES.zip64End) {
     throw new VerifyFailure("zip", {}, `no ZIP64 end of central directory record at offset ${zip64At}`);
   }
   return {

@@ -26,6 +26,14 @@ export function replaceText(bytes: Uint8Array, from: string, to: string, after =
   return encoder.encode(text.slice(0, at) + to + text.slice(at + from.length));
 }
 
+/** A copy of binary `bytes` with the first `from` (ASCII) at or after `after` replaced by `to`. */
+export function replaceBytes(bytes: Uint8Array, from: string, to: string, after = ""): Uint8Array {
+  const start = after === "" ? 0 : indexOfBytes(bytes, encoder.encode(after));
+  const at = start < 0 ? -1 : indexOfBytes(bytes, encoder.encode(from), start);
+  if (at < 0) throw new Error(`tamper: ${JSON.stringify(from)} not found`);
+  return splice(bytes, at, from.length, encoder.encode(to));
+}
+
 export function fileOf(files: readonly ExportFile[], name: string): Uint8Array {
   const file = files.find((f) => f.name === name);
   if (!file) throw new Error(`tamper: no ${name} in the export`);

@@ -8,6 +8,8 @@ import { CONSOLE_ROOT } from "./console-root.ts";
 import { CONSOLE_CSS, CONSOLE_JS } from "./pages/console-css.ts";
 import { ErrorPage } from "./pages/login-page.tsx";
 import { auditRoutes } from "./routes/audit.ts";
+import { evidenceRoutes } from "./routes/evidence.ts";
+import { exportRoutes } from "./routes/exports.ts";
 import { holdsRoutes } from "./routes/holds.ts";
 import { loginRoutes } from "./routes/login.ts";
 import { searchRoutes } from "./routes/search.ts";
@@ -51,6 +53,8 @@ loginRoutes(consoleApp);
 searchRoutes(consoleApp);
 timelineRoutes(consoleApp);
 auditRoutes(consoleApp);
+exportRoutes(consoleApp);
+evidenceRoutes(consoleApp);
 holdsRoutes(consoleApp);
 
 consoleApp.onError((error, c) => {
