@@ -70,7 +70,7 @@ dl.fields dd { margin: 0; font-family: ui-monospace, Menlo, Consolas, monospace;
 .facts { display: flex; flex-wrap: wrap; gap: 8px 24px; margin: 8px 0 16px; }
 .facts div { min-width: 120px; }
 .facts b { display: block; font-size: 12px; color: var(--muted); font-weight: 600; }
-.banner { background: #1d2433; color: #fff; padding: 12px 24px; display: grid; grid-template-columns: repeat(5, auto) 1fr; gap: 4px 28px; align-items: start; }
+.banner { background: #1d2433; color: #fff; padding: 12px 24px; display: grid; grid-template-columns: repeat(6, auto) 1fr; gap: 4px 28px; align-items: start; }
 .banner b { display: block; font-size: 11px; color: #9aa6c2; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
 .banner a { color: #b9cbff; }
 .banner .integrity.verified { color: #7ee29b; font-weight: 700; }
@@ -81,6 +81,7 @@ iframe.replay.full { position: fixed; inset: 0; height: 100vh; border-bottom: 0;
 .login { max-width: 380px; margin: 12vh auto; }
 .login form { display: grid; gap: 12px; }
 details summary { cursor: pointer; color: var(--muted); }
+pre.note { margin: 0; white-space: pre-wrap; word-break: break-all; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
 @media (max-width: 1000px) {
   form.search { grid-template-columns: repeat(2, minmax(0, 1fr)); }
   .pv { grid-template-columns: 130px 70px minmax(0, 1fr); }

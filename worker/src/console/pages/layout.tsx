@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
 import type { Zone } from "../../read/model/time-zone.ts";
+import { ForRole } from "./viewer.tsx";
 
 /** Every console page: one stylesheet, one small script, a top bar with the viewer's zone and logout. */
 export function Layout(props: {
@@ -8,6 +9,8 @@ export function Layout(props: {
   zone?: Zone;
   wide?: boolean;
   bare?: boolean;
+  /** Seconds until the page reloads itself (a running job's progress); a meta refresh needs no script. */
+  refresh?: number;
   children: Child;
 }) {
   return (
@@ -18,6 +21,7 @@ export function Layout(props: {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="referrer" content="no-referrer" />
+          {props.refresh ? <meta http-equiv="refresh" content={String(props.refresh)} /> : null}
           <title>{`${props.title} · Verbatim`}</title>
           <link rel="stylesheet" href="/__verbatim/assets/console.css" />
           <script src="/__verbatim/assets/console.js" defer></script>
@@ -30,6 +34,12 @@ export function Layout(props: {
               </a>
               <nav>
                 <a href="/__verbatim/">Search sessions</a>
+                <ForRole role="compliance">
+                  <a href="/__verbatim/exports">Exports</a>
+                  <a href="/__verbatim/evidence">Evidence</a>
+                  <a href="/__verbatim/audit">Audit log</a>
+                  <a href="/__verbatim/holds">Legal holds</a>
+                </ForRole>
               </nav>
               {props.zone ? <span class="zone">Times in {props.zone.id}</span> : null}
               <form method="post" action="/__verbatim/logout">

@@ -1,7 +1,9 @@
 import type { ReplayFrame } from "../../read/load-replay.ts";
 import { INTEGRITY_LABELS } from "../../read/model/integrity.ts";
+import type { Seal } from "../../read/load-seal.ts";
 import type { Zone } from "../../read/model/time-zone.ts";
 import { Layout } from "./layout.tsx";
+import { SealLabel, SealLine } from "./seal.tsx";
 import { Status, Time } from "./time.tsx";
 
 const EVENT_LABELS: Readonly<Record<string, string>> = {
@@ -13,8 +15,8 @@ const EVENT_LABELS: Readonly<Record<string, string>> = {
  * A replayed page view. The banner lives outside the frame, on the console's origin, so nothing the
  * recorded page does can hide or fake it; the frame is the replay origin of this one page view.
  */
-export function ReplayPage(props: { frame: ReplayFrame; zone: Zone }) {
-  const { frame, zone } = props;
+export function ReplayPage(props: { frame: ReplayFrame; seal: Seal; zone: Zone }) {
+  const { frame, seal, zone } = props;
   const { exchange, integrity } = frame;
   return (
     <Layout title={`Replay ${new URL(exchange.url).pathname}`} zone={zone} wide>
@@ -36,6 +38,10 @@ export function ReplayPage(props: { frame: ReplayFrame; zone: Zone }) {
         <div>
           <b>Integrity</b>
           <span class={`integrity ${integrity.status}`}>{INTEGRITY_LABELS[integrity.status]}</span>
+        </div>
+        <div>
+          <b>Evidence log</b>
+          <SealLabel seal={seal} />
         </div>
         <div>
           <b>Page</b>
@@ -68,6 +74,7 @@ export function ReplayPage(props: { frame: ReplayFrame; zone: Zone }) {
       <ReplayFrameElement frame={frame} />
       <main>
         <h2>Integrity checks</h2>
+        <SealLine seal={seal} zone={zone} />
         <table>
           <tbody>
             {integrity.checks.map((check) => (

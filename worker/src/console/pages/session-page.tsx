@@ -7,6 +7,7 @@ import type { Zone } from "../../read/model/time-zone.ts";
 import { Layout, Notice } from "./layout.tsx";
 import { Time } from "./time.tsx";
 import { TimelineList } from "./timeline-list.tsx";
+import { ForRole } from "./viewer.tsx";
 import { VisitChart } from "./visit-chart.tsx";
 
 /** One session: who, when, on what device, and every page view with the calls it made. */
@@ -24,6 +25,17 @@ export function SessionPage(props: {
         <span class="mono muted">{session.id}</span>
       </div>
       <SessionFacts session={session} timeline={timeline} zone={zone} />
+      <ForRole role="compliance">
+        <form class="actions" method="post" action="/__verbatim/exports">
+          <input type="hidden" name="session" value={session.id} />
+          <button class="primary" type="submit">
+            Export this session (WACZ)
+          </button>
+          <a href={`/__verbatim/api/sessions/${session.id}/har`} download>
+            Download HAR
+          </a>
+        </form>
+      </ForRole>
       {props.customerTokens.map((token) => (
         <p>
           <a href={`/__verbatim/customers?customer_token=${encodeURIComponent(token)}`}>

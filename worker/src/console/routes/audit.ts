@@ -7,6 +7,7 @@ import { route } from "../../front/route-access.ts";
 import { parseTime } from "../../read/query.ts";
 import { CONSOLE_ROOT } from "../console-root.ts";
 import { AuditPage, type AuditQuery } from "../pages/audit-page.tsx";
+import { forViewer } from "../pages/viewer.tsx";
 import { viewerZone } from "./viewer-zone.ts";
 
 const PAGE_SIZE = 50;
@@ -49,19 +50,22 @@ export function auditRoutes(app: Hono<AccessEnv>): void {
       `?${new URLSearchParams({ ...Object.fromEntries(Object.entries(query).filter(([, v]) => v !== "")), ...extra })}`;
     const last = entries.at(-1);
     return c.html(
-      AuditPage({
-        query,
-        entries,
-        chain: chain === null ? null : chain.ok ? { ok: true, seq: chain.head.seq } : chain,
-        verifyHref: `${CONSOLE_ROOT}audit${params({ verify: "1" })}`,
-        exportHref: `${CONSOLE_ROOT}api/audit/export${params({ limit: "100000" })}`,
-        older:
-          entries.length === PAGE_SIZE && last
-            ? `${CONSOLE_ROOT}audit${params({ before: String(last.seq) })}`
-            : null,
-        zone,
-        message,
-      }),
+      forViewer(
+        c.get("principal"),
+        AuditPage({
+          query,
+          entries,
+          chain: chain === null ? null : chain.ok ? { ok: true, seq: chain.head.seq } : chain,
+          verifyHref: `${CONSOLE_ROOT}audit${params({ verify: "1" })}`,
+          exportHref: `${CONSOLE_ROOT}api/audit/export${params({ limit: "100000" })}`,
+          older:
+            entries.length === PAGE_SIZE && last
+              ? `${CONSOLE_ROOT}audit${params({ before: String(last.seq) })}`
+              : null,
+          zone,
+          message,
+        }),
+      ),
       message === null ? 200 : 400,
     );
   });

@@ -12,6 +12,7 @@ import { CONSOLE_ROOT } from "../console-root.ts";
 import { readSearchForm, searchHref, toSessionQuery, type SearchForm } from "../model/search-form.ts";
 import { UTC, type Zone } from "../../read/model/time-zone.ts";
 import { SearchPage, type SearchResults } from "../pages/search-page.tsx";
+import { forViewer } from "../pages/viewer.tsx";
 import { viewerZone } from "./viewer-zone.ts";
 
 const PAGE_SIZE = 25;
@@ -25,15 +26,21 @@ export function searchRoutes(app: Hono<AccessEnv>): void {
   route(app, "GET", CONSOLE_ROOT, "support", async (c) => {
     const form = readSearchForm(c.req.query());
     const outcome = await search(c, form);
-    if ("message" in outcome) return c.html(page(outcome.form, outcome.zone, outcome.message, null), 400);
-    return c.html(page(outcome.form, outcome.zone, null, outcome.results));
+    const principal = c.get("principal");
+    if ("message" in outcome)
+      return c.html(forViewer(principal, page(outcome.form, outcome.zone, outcome.message, null)), 400);
+    return c.html(forViewer(principal, page(outcome.form, outcome.zone, null, outcome.results)));
   });
 
   route(app, "POST", `${CONSOLE_ROOT}search`, "support", async (c) => {
     const form = readSearchForm(await c.req.parseBody());
     // Only parsed here (the GET it redirects to runs the search, and writes the one audit entry).
     const outcome = await search(c, { ...form, cursor: "" }, false);
-    if ("message" in outcome) return c.html(page(outcome.form, outcome.zone, outcome.message, null), 400);
+    if ("message" in outcome)
+      return c.html(
+        forViewer(c.get("principal"), page(outcome.form, outcome.zone, outcome.message, null)),
+        400,
+      );
     const token = outcome.results.customerToken ?? "";
     return c.redirect(searchHref({ ...outcome.form, customer: "", customer_token: token, cursor: "" }), 303);
   });
