@@ -30,17 +30,17 @@ BEGIN
   SELECT RAISE(ABORT, 'legal_holds: only an active hold can be lifted, and only once');
 END;
 
--- Bodies referenced on more than one day, or by more than one session in a day: the last time a session of
--- `host` referenced `digest` ('*': the sessions of the day the body was first stored, host unknown). Written
--- by the retention job when it reads a closed day's segments, never on the recording path. A body referenced
--- by one session only has no row: its only references are that session's (docs/architecture.md, Retention).
+-- Bodies more than one session references: when a session of `host` last referenced `digest` ('*': the
+-- sessions that first stored it, host unknown), moved forward at most once a day. Written by the retention
+-- job as it reads segments, never on the recording path. A body only one session references has no row: its
+-- only references are that session's (docs/architecture.md, Retention). No index on last_ref: the job reads
+-- the table in key order once a day (reads cost a thousandth of writes), so each row costs one write.
 CREATE TABLE body_refs (
   digest TEXT NOT NULL,
   host TEXT NOT NULL,
   last_ref INTEGER NOT NULL,
   PRIMARY KEY (digest, host)
 ) WITHOUT ROWID;
-CREATE INDEX body_refs_by_time ON body_refs (last_ref);
 
 -- Sessions seen active more than a day after they began: their early records may reference a body whose
 -- body_refs time looks expired while the session itself is kept, so the job reads those records.

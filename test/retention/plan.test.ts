@@ -19,6 +19,7 @@ import {
 import {
   ANY_HOST,
   bodyFate,
+  REF_GRANULE_MS,
   refLive,
   segmentFate,
   sessionFate,
@@ -162,49 +163,54 @@ describe("retention planner", () => {
     expect(fate.fate === "expire" ? "expire" : `keep:${fate.why}`).toBe(expected);
   });
 
-  it.each<[string, BodyEvidence, string]>(
+  const evidence = (refs: BodyEvidence["refs"], keptBy: BodyEvidence["keptBy"] = null): BodyEvidence => ({
+    refs,
+    keptBy,
+  });
+  it.each<[string, BodyEvidence, string]>([
+    ["referenced by nothing kept", evidence([]), "delete"],
     [
-      ["referenced by nothing kept", { refs: [], keptBy: null }, "delete"],
-      [
-        "last referenced on its site within the period",
-        { refs: [{ host: "short.example", last_ref: NOW - 10 * DAY }] },
-        "keep:recent-reference",
-      ],
-      [
-        "last referenced past the period",
-        { refs: [{ host: "short.example", last_ref: NOW - 32 * DAY }] },
-        "delete",
-      ],
-      [
-        "past the period by less than a short session",
-        { refs: [{ host: "short.example", last_ref: NOW - 30 * DAY - SHORT_SESSION_MS / 2 }] },
-        "keep:recent-reference",
-      ],
-      [
-        "expired on one site, recent on a longer-kept one",
-        {
-          refs: [
-            { host: "short.example", last_ref: NOW - 100 * DAY },
-            { host: "shop.example", last_ref: NOW - 100 * DAY },
-          ],
-        },
-        "keep:recent-reference",
-      ],
-      [
-        "first stored by an unknown site within the longest period",
-        { refs: [{ host: ANY_HOST, last_ref: NOW - 1000 * DAY }] },
-        "keep:recent-reference",
-      ],
-      [
-        "first stored by an unknown site before the longest period",
-        { refs: [{ host: ANY_HOST, last_ref: NOW - 3000 * DAY }] },
-        "delete",
-      ],
-      ["referenced by a held session's record", { refs: [], keptBy: "held-session" }, "keep:held-session"],
-      ["referenced by a record not read yet", { refs: [], keptBy: "unread-day" }, "keep:unread-day"],
-    ].map(([name, evidence, fate]) => [name, { refs: [], keptBy: null, ...evidence } as BodyEvidence, fate]),
-  )("a body %s: %s", (_name, evidence, expected) => {
-    const fate = bodyFate(evidence, p, NOW);
+      "last referenced on its site within the period",
+      evidence([{ host: "short.example", last_ref: NOW - 10 * DAY }]),
+      "keep:recent-reference",
+    ],
+    [
+      "last referenced past the period, by more than a short session and a row's lag",
+      evidence([{ host: "short.example", last_ref: NOW - 30 * DAY - SHORT_SESSION_MS - REF_GRANULE_MS - 1 }]),
+      "delete",
+    ],
+    [
+      "last referenced within a row's lag of that",
+      evidence([{ host: "short.example", last_ref: NOW - 30 * DAY - SHORT_SESSION_MS - REF_GRANULE_MS / 2 }]),
+      "keep:recent-reference",
+    ],
+    [
+      "past the period by less than a short session",
+      evidence([{ host: "short.example", last_ref: NOW - 30 * DAY - SHORT_SESSION_MS / 2 }]),
+      "keep:recent-reference",
+    ],
+    [
+      "expired on one site, recent on a longer-kept one",
+      evidence([
+        { host: "short.example", last_ref: NOW - 100 * DAY },
+        { host: "shop.example", last_ref: NOW - 100 * DAY },
+      ]),
+      "keep:recent-reference",
+    ],
+    [
+      "first stored by an unknown site within the longest period",
+      evidence([{ host: ANY_HOST, last_ref: NOW - 1000 * DAY }]),
+      "keep:recent-reference",
+    ],
+    [
+      "first stored by an unknown site before the longest period",
+      evidence([{ host: ANY_HOST, last_ref: NOW - 3000 * DAY }]),
+      "delete",
+    ],
+    ["referenced by a held session's record", evidence([], "held-session"), "keep:held-session"],
+    ["referenced by a record not read yet", evidence([], "unread-day"), "keep:unread-day"],
+  ])("a body %s: %s", (_name, given, expected) => {
+    const fate = bodyFate(given, p, NOW);
     expect(fate.fate === "delete" ? "delete" : `keep:${fate.why}`).toBe(expected);
   });
 

@@ -16,6 +16,11 @@ const LAST_SEEN_LAG_MS = 60_000;
 export const SHORT_SESSION_MS = DAY_MS;
 /** body_refs host of the references of the day a body was first stored (which sessions is not known). */
 export const ANY_HOST = "*";
+/**
+ * A body_refs row moves forward only when a reference is this much later than it (one write per shared body
+ * per day, not one per read step): a row may lag its last reference by this much, so it is weighed with it.
+ */
+export const REF_GRANULE_MS = DAY_MS;
 
 export type SessionFacts = { id: string; host: string; first_seen: number; last_seen: number };
 
@@ -55,12 +60,12 @@ export type RefRow = { host: string; last_ref: number };
 
 /**
  * Whether a body_refs row still stands for a kept reference: one by a session of `host` at `last_ref`, kept
- * while last_ref is within the host's period plus SHORT_SESSION_MS (a short session's early records). Rows of
- * ANY_HOST are weighed against the longest period in force.
+ * while last_ref is within the host's period plus SHORT_SESSION_MS (a short session's early records) plus
+ * REF_GRANULE_MS (how far a row may lag). Rows of ANY_HOST are weighed against the longest period in force.
  */
 export function refLive(row: RefRow, policy: RetentionPolicy, now: number): boolean {
   const cutoff = row.host === ANY_HOST ? earliestCutoff(policy, now) : cutoffFor(policy, row.host, now);
-  return cutoff === null || row.last_ref >= cutoff - SHORT_SESSION_MS;
+  return cutoff === null || row.last_ref >= cutoff - SHORT_SESSION_MS - REF_GRANULE_MS;
 }
 
 /**

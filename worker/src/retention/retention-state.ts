@@ -76,11 +76,7 @@ export function parseCycle(value: unknown): Cycle | null {
   );
   const okRefs =
     refs === null ||
-    (Array.isArray(refs) &&
-      refs.length === 3 &&
-      typeof refs[0] === "number" &&
-      typeof refs[1] === "string" &&
-      typeof refs[2] === "string");
+    (Array.isArray(refs) && refs.length === 2 && typeof refs[0] === "string" && typeof refs[1] === "string");
   if (!okFrontiers || !okRefs) return null;
   return value as Cycle;
 }

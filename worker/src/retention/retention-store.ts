@@ -1,7 +1,7 @@
 import type { ChunkRow } from "../record/chunk-summary.ts";
 import type { Partitions } from "../store/partitions.ts";
 import type { RefWrite } from "./mark-plan.ts";
-import type { RefRow, SessionFacts } from "./plan.ts";
+import { REF_GRANULE_MS, type RefRow, type SessionFacts } from "./plan.ts";
 
 /** D1 binds at most 100 parameters per statement. */
 const IN_LIST = 90;
@@ -71,7 +71,10 @@ export class RetentionStore {
     return out;
   }
 
-  /** Rows only ever move forward: a row already later costs no write. */
+  /**
+   * Rows only ever move forward, and by at least REF_GRANULE_MS: a reference within that of the row costs no
+   * write (plan.ts weighs rows with that lag).
+   */
   async writeRefs(rows: readonly RefWrite[]): Promise<number> {
     if (rows.length === 0) return 0;
     const results = await this.#control.batch(
@@ -80,28 +83,26 @@ export class RetentionStore {
           .prepare(
             `INSERT INTO body_refs (digest, host, last_ref) VALUES (?, ?, ?)
              ON CONFLICT (digest, host) DO UPDATE SET last_ref = excluded.last_ref
-             WHERE excluded.last_ref > body_refs.last_ref`,
+             WHERE excluded.last_ref > body_refs.last_ref + ?`,
           )
-          .bind(r.digest, r.host, r.last_ref),
+          .bind(r.digest, r.host, r.last_ref, REF_GRANULE_MS),
       ),
     );
     return results.reduce((sum, r) => sum + (r.meta.rows_written ?? 0), 0);
   }
 
-  /** Rows older than `before`, oldest first, after a cursor (for the sweep of rows that expired). */
-  async refsBefore(
-    before: number,
-    after: readonly [number, string, string] | null,
+  /** The next rows in key order after a cursor: the daily pass over body_refs for rows whose time ran out. */
+  async refsAfter(
+    after: readonly [string, string] | null,
     limit: number,
   ): Promise<(RefRow & { digest: string })[]> {
-    const [t, d, h] = after ?? [-1, "", ""];
+    const [d, h] = after ?? ["", ""];
     const { results } = await this.#control
       .prepare(
-        `SELECT digest, host, last_ref FROM body_refs WHERE last_ref < ?
-           AND (last_ref > ? OR (last_ref = ? AND (digest > ? OR (digest = ? AND host > ?))))
-         ORDER BY last_ref, digest, host LIMIT ?`,
+        `SELECT digest, host, last_ref FROM body_refs WHERE digest > ? OR (digest = ? AND host > ?)
+         ORDER BY digest, host LIMIT ?`,
       )
-      .bind(before, t, t, d, d, h, limit)
+      .bind(d, d, h, limit)
       .all<RefRow & { digest: string }>();
     return results;
   }

@@ -4,7 +4,7 @@ import { overflowKey } from "../record/record-message.ts";
 import { deleteSessionRows } from "./delete-sessions.ts";
 import type { ActiveHolds } from "./hold.ts";
 import { pendingKey, type PendingDeletion, type PendingSegment } from "./pending.ts";
-import { refLive, SHORT_SESSION_MS, sessionFate, type SessionFacts } from "./plan.ts";
+import { refLive, sessionFate, type SessionFacts } from "./plan.ts";
 import type { RetentionStore } from "./retention-store.ts";
 import { chunkKey, recordDigests } from "./segment-members.ts";
 import type { SegmentStore } from "./segment-store.ts";
@@ -22,7 +22,7 @@ export type SweepContext = {
 
 /** Per partition and rule: the (last_seen, id) the scan for expired sessions has passed in this cycle. */
 export type Frontiers = Record<string, [number, string]>;
-export type RefCursor = [number, string, string] | null;
+export type RefCursor = [string, string] | null;
 
 /** Pages of session_log one batch reads at most while looking for expired sessions of its rule. */
 const MAX_PAGES = 8;
@@ -134,13 +134,9 @@ export async function refsBatch(
   cursor: RefCursor,
   size: number,
 ): Promise<{ pending: PendingDeletion | null; cursor: RefCursor; done: boolean }> {
-  const cutoffs = allRules(ctx.policy)
-    .map((r) => cutoffOf(r.period, ctx.now))
-    .filter((c): c is number => c !== null);
-  if (cutoffs.length === 0) return { pending: null, cursor, done: true };
-  const rows = await ctx.store.refsBefore(Math.max(...cutoffs) - SHORT_SESSION_MS, cursor, size);
+  const rows = await ctx.store.refsAfter(cursor, size);
   const last = rows.at(-1);
-  const next: RefCursor = last ? [last.last_ref, last.digest, last.host] : cursor;
+  const next: RefCursor = last ? [last.digest, last.host] : cursor;
   const dead = rows.filter((row) => !refLive(row, ctx.policy, ctx.now));
   if (dead.length === 0) return { pending: null, cursor: next, done: rows.length < size };
   const pending: PendingDeletion = {
