@@ -88,11 +88,19 @@ export async function verifyExport(path: string, options: VerifyOptions = {}): P
     );
     pass("datapackage");
 
+    const manifest = await readExportManifest(opened);
     const head = await checkCheckpoint(opened, options.logKey);
     const { checkpoint } = head;
     fact("checkpoint", "log", checkpoint.origin);
     fact("checkpoint", "tree size", checkpoint.size);
     fact("checkpoint", "root hash", bytesToHex(checkpoint.rootHash));
+    // A checkpoint has no time of its own (c2sp.org/tlog-checkpoint); the export states when it was signed.
+    const signedAt = manifest.raw["checkpoint_time"];
+    fact(
+      "checkpoint",
+      "signed at",
+      typeof signedAt === "string" ? `${signedAt} (as evidence/export.json states)` : "not stated",
+    );
     if (head.audit) fact("checkpoint", "audit log head", `entry ${head.audit.seq}, ${head.audit.hash}`);
     fact("checkpoint", "log key", `${head.keyName} (key id ${head.keyId})`);
     fact(
@@ -107,8 +115,7 @@ export async function verifyExport(path: string, options: VerifyOptions = {}): P
     }
     pass("checkpoint");
 
-    const manifest = await readExportManifest(opened);
-    for (const key of ["scope", "filter", "created", "software", "checkpoint_time"]) {
+    for (const key of ["scope", "filter", "created", "software"]) {
       const value = manifest.raw[key];
       if (value !== undefined && value !== null)
         fact("export", key, typeof value === "string" ? value : JSON.stringify(value));

@@ -56,6 +56,8 @@ export type BuildOptions = { exchanges?: number; sliceSize?: number };
 
 export const LOG_ORIGIN = "verbatim/verbatim.localhost/log";
 const CREATED = "2025-03-15T02:00:04.512Z";
+/** When the log signed the checkpoint the export carries (the export job asks for one before it starts). */
+const CHECKPOINT_TIME = "2025-03-15T02:00:00.093Z";
 const SOFTWARE = "Verbatim 0.1.0 (test fixture)";
 
 export async function buildExport(options: BuildOptions = {}): Promise<BuiltExport> {
@@ -141,6 +143,7 @@ export async function buildExport(options: BuildOptions = {}): Promise<BuiltExpo
     page_count: pages.length - 1,
     warc_files: files.length,
     tree_size: leafHashes.length,
+    checkpoint_time: CHECKPOINT_TIME,
   };
   files.push(
     ...evidenceFiles,
