@@ -95,6 +95,8 @@ export async function finishExport(
     slices: plan.slices,
     bodies_missing: state.bodiesMissing,
     tree_size: plan.treeSize,
+    // A C2SP checkpoint has no time of its own; ours carries one as an extension line, stated here too.
+    checkpoint_time: new Date(head.at).toISOString(),
     log_key: logKey,
     export_key: signer.publicKey,
   };
