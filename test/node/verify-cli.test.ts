@@ -100,11 +100,21 @@ describe("scripts/verify.ts", () => {
   });
 
   it.each([
-    ["no file", [], /No export file given/],
-    ["a file that does not exist", [join("/nonexistent", "x.wacz")], /cannot read/],
-    ["an unknown option", ["--frobnicate", "x.wacz"], /Unknown option/],
+    ["no file", () => [], /No export file given/],
+    ["a file that does not exist", () => [join("/nonexistent", "x.wacz")], /cannot read/],
+    ["an unknown option", () => ["--frobnicate", "x.wacz"], /Unknown option/],
+    [
+      "a log key that is not one",
+      () => [paths.good, "--log-key", "nope"],
+      /--log-key is not a log verifier key/,
+    ],
+    [
+      "the log key given as the export key",
+      () => [paths.good, "--export-key", built.logVerifierKey],
+      /--export-key is not a P-384 ECDSA public key/,
+    ],
   ])("exits 2 on %s", async (_, args, says) => {
-    const { code, stderr } = await run("scripts/verify.ts", args);
+    const { code, stderr } = await run("scripts/verify.ts", args());
     expect(stderr).toMatch(says);
     expect(code).toBe(2);
   });

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { UnreadableExport } from "./failure.ts";
-import { keyFromOption } from "./key-option.ts";
+import { keyFromOption, unusableKey } from "./key-option.ts";
 import { renderText } from "./report.ts";
 import { verifyExport } from "./verify-export.ts";
 
@@ -62,6 +62,16 @@ export async function runVerify(argv: readonly string[], io: Output): Promise<nu
   const logKey = values["log-key"] === undefined ? undefined : await keyFromOption(values["log-key"]);
   const exportKey =
     values["export-key"] === undefined ? undefined : await keyFromOption(values["export-key"]);
+  for (const [kind, key] of [
+    ["log", logKey],
+    ["export", exportKey],
+  ] as const) {
+    const problem = key === undefined ? null : await unusableKey(kind, key);
+    if (problem) {
+      io.err(`${problem}\n`);
+      return EXIT.usage;
+    }
+  }
   let report;
   try {
     report = await verifyExport(file, {
