@@ -6,6 +6,7 @@ import { runRetention } from "../../worker/src/retention/index.ts";
 import { utcDay } from "../../worker/src/snapshot/ids.ts";
 import { exchanges } from "../helpers/archive.ts";
 import { Customer } from "../helpers/browser-like.ts";
+import { failing } from "../helpers/faults.ts";
 import {
   api,
   bodyStored,
@@ -201,5 +202,29 @@ describe("retention and legal holds", () => {
     expect(status.totals.sessions).toBe(6);
     expect(status.totals.bodies).toBeGreaterThan(0);
     expect(status.activeHolds).toBe(0);
+  });
+
+  it("finishes a deletion a failed run left half done, and writes its audit entry then", async () => {
+    const gina = await recordInThePast("gina", AGO, (v) =>
+      v.form("/login", { username: "gina", password: "x" }).then(() => {}),
+    );
+    const ginaOnly = minus(bodies(gina), eve.digests);
+    expect(ginaOnly.size).toBeGreaterThan(0);
+    // R2 refuses deletes: the index rows are gone by then, the bodies not yet.
+    const broken = { ...env, BLOBS: failing(env.BLOBS, ["delete"], "R2 unavailable") } as Env;
+    await expect(runRetention(broken, Date.now(), { force: true })).rejects.toThrow("R2 unavailable");
+    expect((await rowsOf(gina.session)).session_log).toBe(0);
+    expect(await stored(ginaOnly)).toEqual({ kept: [...ginaOnly], gone: [] });
+    expect((await env.BLOBS.list({ prefix: "retention/pending/" })).objects).toHaveLength(1);
+    const log = new AuditLog(env.DB);
+    const mentions = async () =>
+      (await log.list({ action: "retention.delete", limit: 100 })).filter((e) =>
+        JSON.stringify(e.detail["sessions"]).includes(gina.session),
+      );
+    expect(await mentions()).toHaveLength(0);
+    await run();
+    expect(await stored(ginaOnly)).toEqual({ kept: [], gone: [...ginaOnly] });
+    expect((await env.BLOBS.list({ prefix: "retention/pending/" })).objects).toHaveLength(0);
+    expect(await mentions()).toHaveLength(1);
   });
 });

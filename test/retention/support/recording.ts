@@ -102,7 +102,8 @@ export function api(
       method,
       headers: {
         authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json", origin: CONSOLE }),
+        ...(method === "POST" ? { origin: CONSOLE } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
       },
       ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
     }),

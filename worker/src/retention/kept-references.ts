@@ -1,4 +1,4 @@
-import { cutoffFor, type RetentionPolicy } from "../config/retention-spec.ts";
+import { allRules, cutoffFor, cutoffOf, type RetentionPolicy } from "../config/retention-spec.ts";
 import type { ChunkRow } from "../record/chunk-summary.ts";
 import type { ActiveHolds } from "./hold.ts";
 import { holdOn, SHORT_SESSION_MS, straddles, type KeptBy, type SessionFacts } from "./plan.ts";
@@ -96,9 +96,12 @@ export class KeptReferences {
   /** Sessions past their period that a hold keeps: everything they reference is kept. */
   async #readHeld(): Promise<Set<string>> {
     const ids = new Set([...this.#holds.sessions.keys(), ...this.#holds.customerSessions.keys()]);
+    // Sessions last seen after the latest cutoff of any rule have expired under none.
+    const latest = Math.max(...allRules(this.#policy).map((r) => cutoffOf(r.period, this.#now) ?? -Infinity));
     for (const day of this.#holds.days.keys()) {
       const start = Date.parse(`${day}T00:00:00Z`);
-      for (const s of await this.#store.sessionsActiveBetween(start, start + DAY_MS, 10_000)) ids.add(s.id);
+      for (const s of await this.#store.sessionsActiveBetween(start, start + DAY_MS, latest, 10_000))
+        ids.add(s.id);
     }
     const facts = await this.#store.sessionFacts([...ids]);
     const expired = [...facts.values()].filter((s) => {

@@ -174,16 +174,24 @@ export class RetentionStore {
     return results;
   }
 
-  /** Sessions active during [from, to): what a day hold covers (read only for days held). */
-  async sessionsActiveBetween(from: number, to: number, limit: number): Promise<SessionFacts[]> {
+  /**
+   * Sessions active during [from, to) and last seen before `before`: the expired sessions a day hold keeps.
+   * Expired sessions nothing holds are deleted, so the last_seen range holds few rows besides these.
+   */
+  async sessionsActiveBetween(
+    from: number,
+    to: number,
+    before: number,
+    limit: number,
+  ): Promise<SessionFacts[]> {
     const out: SessionFacts[] = [];
     for (const p of this.partitions.all) {
       const { results } = await p.db
         .prepare(
           `SELECT id, host, first_seen, last_seen FROM session_log
-           WHERE last_seen >= ? AND first_seen < ? ORDER BY last_seen LIMIT ?`,
+           WHERE last_seen >= ? AND last_seen < ? AND first_seen < ? ORDER BY last_seen LIMIT ?`,
         )
-        .bind(from, to, limit)
+        .bind(from, before, to, limit)
         .all<SessionFacts>();
       out.push(...results);
     }
