@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { checkCdxj, RecordIndex } from "./cdxj-check.ts";
 import { checkCheckpoint } from "./checkpoint-check.ts";
@@ -38,16 +39,18 @@ export async function verifyExport(path: string, options: VerifyOptions = {}): P
     const report = steps.get(step);
     if (report) report.status = "passed";
   };
-  const report: VerifyReport = { file: path, bytes: 0, ok: false, steps: [], failure: null, warnings: [] };
+  // The size even of a file that is no zip, for the report's first line.
+  const bytes = (await stat(path).catch(() => null))?.size ?? 0;
+  const report: VerifyReport = { file: path, bytes, ok: false, steps: [], failure: null, warnings: [] };
 
   let zip: ZipFile | undefined;
   /** The entry being read, to locate an error that is not a VerifyFailure (an I/O or decoding error). */
   let reading: string | undefined;
   try {
-    zip = await ZipFile.open(path);
-    report.bytes = zip.size;
-    const slices = slicesOf(zip);
-    fact("zip", "entries", zip.entries.length);
+    const opened = await ZipFile.open(path);
+    zip = opened;
+    const slices = slicesOf(opened);
+    fact("zip", "entries", opened.entries.length);
     fact("zip", "WARC slices", slices.length);
     fact(
       "zip",
@@ -55,7 +58,6 @@ export async function verifyExport(path: string, options: VerifyOptions = {}): P
       "central directory, local headers, no overlaps, every entry STORED, CRC-32 of every entry",
     );
 
-    const opened = zip;
     pass("zip");
     // The signature before the list it signs: a changed datapackage.json is then named as such, not as a
     // file whose listed hash no longer matches.
@@ -76,7 +78,7 @@ export async function verifyExport(path: string, options: VerifyOptions = {}): P
       );
     }
     pass("signature");
-    const datapackage = await checkDatapackage(zip, (name) => options.progress?.(`hashing ${name}`));
+    const datapackage = await checkDatapackage(opened, (name) => options.progress?.(`hashing ${name}`));
     fact("datapackage", "files listed", datapackage.resources);
     fact("datapackage", "bytes hashed", datapackage.bytes);
     if (datapackage.created) fact("datapackage", "created", datapackage.created);
@@ -156,7 +158,7 @@ export async function verifyExport(path: string, options: VerifyOptions = {}): P
     fact(
       "evidence",
       "checked",
-      "record_hash recomputed from the record, inclusion proof against the tree head, WARC record has the same exchange, URL, method, status and body digests, same order, none missing or extra",
+      "record_hash recomputed from the record, inclusion proof against the tree head, its WARC request and response agree on exchange, URL, date, method, target, status, headers and body digests; same order, none missing or extra",
     );
     pass("evidence");
 
