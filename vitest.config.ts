@@ -32,6 +32,8 @@ export default defineConfig({
           RECORD_COALESCE_MS: "0",
           // Hand-off batches gather for 5 ms (50 by default): each visit waits for its batch to leave.
           HANDOFF_BATCH_MS: "5",
+          // Exports cut into slices of 3 exchanges, so a few visits already cross several Workflow steps.
+          EXPORT_SLICE_EXCHANGES: "3",
         },
         // A second index partition for the partitioning tests (test/store/partitions.test.ts).
         d1Databases: { DB_2025: "verbatim-2025" },

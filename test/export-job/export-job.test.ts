@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, introspectWorkflow } from "cloudflare:test";
 import { unzipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Customer } from "../helpers/browser-like.ts";
@@ -27,6 +27,15 @@ async function api(path: string, init: RequestInit = {}, token: string = DEMO.co
   };
 }
 
+type EvidenceLine = { id: string; proof: unknown };
+
+function evidenceLines(files: Record<string, Uint8Array>): EvidenceLine[] {
+  return Object.keys(files)
+    .filter((name) => name.startsWith("evidence/records-"))
+    .flatMap((name) => new TextDecoder().decode(files[name]).trim().split("\n"))
+    .map((l) => JSON.parse(l) as EvidenceLine);
+}
+
 async function startExport(scope: Record<string, unknown>): Promise<ExportView> {
   const started = await api("/exports", { method: "POST", body: JSON.stringify(scope) });
   expect(started.status, started.text).toBe(202);
@@ -50,6 +59,10 @@ describe("exports run as Workflows and produce a WACZ", () => {
     await alice.request("/");
     await alice.request("/products/home-insurance");
     await alice.request("/api/quote?product=home-insurance");
+    await alice.request("/products/car-insurance");
+    await alice.request("/api/quote?product=car-insurance");
+    await alice.request("/");
+    await alice.request("/products/home-insurance");
     const rows = await exchanges();
     sessionId = rows[0]?.session_id ?? "";
   });
@@ -67,9 +80,16 @@ describe("exports run as Workflows and produce a WACZ", () => {
     expect(download.status).toBe(200);
     expect(download.headers.get("content-disposition")).toMatch(/attachment; filename="verbatim-session-/);
     const files = unzipSync(download.body);
+    // EXPORT_SLICE_EXCHANGES is 3 in the tests: the session crosses several slice steps.
+    const slices = Math.ceil(rows.length / 3);
+    expect(slices).toBeGreaterThan(1);
+    const pad = (n: number) => String(n).padStart(5, "0");
+    const perSlice = Array.from({ length: slices }, (_, i) => [
+      `archive/data-${pad(i + 1)}.warc.gz`,
+      `evidence/records-${pad(i + 1)}.jsonl`,
+    ]).flat();
     expect(Object.keys(files)).toEqual([
-      "archive/data-00001.warc.gz",
-      "evidence/records-00001.jsonl",
+      ...perSlice,
       "indexes/index.cdxj",
       "pages/pages.jsonl",
       "evidence/checkpoint.txt",
@@ -78,11 +98,43 @@ describe("exports run as Workflows and produce a WACZ", () => {
       "datapackage.json",
       "datapackage-digest.json",
     ]);
-    const lines = new TextDecoder().decode(files["evidence/records-00001.jsonl"]).trim().split("\n");
-    expect(lines.map((l) => (JSON.parse(l) as { id: string }).id).sort()).toEqual(
-      rows.map((r) => r.id).sort(),
-    );
-    for (const line of lines) expect((JSON.parse(line) as { proof: unknown }).proof).toBeInstanceOf(Array);
+    const lines = evidenceLines(files);
+    expect(lines.map((l) => l.id).sort()).toEqual(rows.map((r) => r.id).sort());
+    for (const line of lines) expect(line.proof).toBeInstanceOf(Array);
+    // The index merged from every slice's run is one sorted list, one line per request and response.
+    const cdxj = new TextDecoder().decode(files["indexes/index.cdxj"]).trim().split("\n");
+    expect(cdxj).toEqual([...cdxj].sort());
+    expect(cdxj.length).toBeGreaterThanOrEqual(rows.length);
+    const manifest = JSON.parse(new TextDecoder().decode(files["evidence/export.json"])) as Record<
+      string,
+      unknown
+    >;
+    expect(manifest).toMatchObject({ record_count: rows.length, slices, tree_size: done.treeSize });
+    // Working objects are gone; the archive stays.
+    const left = await env.BLOBS.list({ prefix: `exports/${started.id}/` });
+    expect(left.objects.map((o) => o.key)).toEqual([expect.stringMatching(/\.wacz$/)]);
+  });
+
+  it("resumes a failed slice step where it stopped and still writes every record", async () => {
+    await using introspector = await introspectWorkflow(env.EXPORTS);
+    // The second slice step fails once before it runs; Workflows retries that step alone (after its delay).
+    await introspector.modifyAll(async (m) => {
+      await m.mockStepError({ name: "slice 2" }, new Error("R2 went away"), 1);
+    });
+    const started = await startExport({ session: sessionId });
+    const [instance] = await introspector.get();
+    if (!instance) throw new Error("no Workflow instance was created");
+    await instance.waitForStatus("complete");
+    const done = await finished(started.id);
+    const rows = (await exchanges()).filter((r) => r.session_id === sessionId);
+    expect(done.status).toBe("done");
+    expect(done.progress.records).toBe(rows.length);
+    const files = unzipSync((await api(`/exports/${started.id}/download`)).body);
+    expect(
+      evidenceLines(files)
+        .map((l) => l.id)
+        .sort(),
+    ).toEqual(rows.map((r) => r.id).sort());
   });
 
   it("refuses bad scopes with a clear 400", async () => {

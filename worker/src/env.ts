@@ -48,6 +48,8 @@ export interface Env {
   LOG_SIGNING_KEY?: string;
   /** Signs WACZ exports (ECDSA, PKCS#8 base64; `npm run keys`). Dev derives one. */
   EXPORT_SIGNING_KEY?: string;
+  /** Most exchanges per export slice (one Workflow step, one WARC file); default 2,000. */
+  EXPORT_SLICE_EXCHANGES?: string;
   /** Recorded requests per client: past the limit, proxied but not recorded. */
   RECORD_LIMIT?: RateLimit;
   /** Failed authentications per client. */

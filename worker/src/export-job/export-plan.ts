@@ -17,6 +17,14 @@ export type ChunkRef = {
 /** Most exchanges one slice (one Workflow step, one WARC file) holds: bounds a step's memory and time. */
 export const SLICE_EXCHANGES = 2_000;
 
+/** EXPORT_SLICE_EXCHANGES (1 to 10,000), else the default: tests use small slices to cross many steps. */
+export function sliceLimit(raw: string | undefined): number {
+  const value = Number(raw);
+  return raw !== undefined && Number.isInteger(value) && value >= 1 && value <= 10_000
+    ? value
+    : SLICE_EXCHANGES;
+}
+
 type Row = Pick<
   ChunkRow,
   | "session_id"

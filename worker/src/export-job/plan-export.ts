@@ -1,7 +1,7 @@
 import type { Env } from "../env.ts";
 import { evidenceLog } from "../evidence/evidence-log.ts";
 import { readStores, RecordReader } from "../store/record-reader.ts";
-import { chunksInScope, sliced } from "./export-plan.ts";
+import { chunksInScope, sliced, sliceLimit } from "./export-plan.ts";
 import { exportSigner } from "./export-signer.ts";
 import { scopeLabel } from "./export-scope.ts";
 import { ExportTable } from "./export-table.ts";
@@ -37,7 +37,7 @@ export async function planExport(env: Env, job: ExportParams): Promise<ExportPla
     }
   }
   const head = await log.sign();
-  const slices = sliced(chunks);
+  const slices = sliced(chunks, sliceLimit(env.EXPORT_SLICE_EXCHANGES));
   for (const [i, slice] of slices.entries())
     await env.BLOBS.put(exportKeys.slice(job.id, i + 1), JSON.stringify(slice));
   const key = `${exportKeys.prefix(job.id)}verbatim-${scopeLabel(job.scope)}-${job.id}.wacz`;

@@ -4,6 +4,7 @@ import { exchangeId } from "../snapshot/ids.ts";
 import { exportSigner } from "./export-signer.ts";
 import type { ExportScope } from "./export-scope.ts";
 import { ExportTable, type ExportRow } from "./export-table.ts";
+import type { ExportParams } from "./job-state.ts";
 
 /**
  * Starts one export for the API and the console alike: its row (queued) and its Workflow. `audit` runs once
@@ -21,7 +22,8 @@ export async function startExport(
   await audit(id);
   const table = new ExportTable(env.DB);
   await table.create({ id, scope: JSON.stringify(scope), requested_by: requestedBy, created_at: now });
-  await env.EXPORTS.create({ id, params: { id, scope, requestedBy, created: now } });
+  const params: ExportParams = { id, scope, requestedBy, created: now };
+  await env.EXPORTS.create({ id, params });
   const row = await table.get(id);
   if (!row) throw new VerbatimError("internal", "the export was started but its row is missing");
   return row;
