@@ -142,6 +142,18 @@ const TAMPERS: Tamper[] = [
     exchange: 2,
   },
   {
+    what: "an evidence line's proof replaced by the job's 'unproven'",
+    edit: (f) =>
+      withFile(f, EVIDENCE_1, (b) =>
+        editLine(b, 3, (l) =>
+          l.replace(/"leaf":\d+,"proof":\[[^\]]*\]/, '"leaf":null,"proof":null,"unproven":"not in the log"'),
+        ),
+      ),
+    step: "evidence",
+    says: /^record is not proven: the log had no leaf for it at the checkpoint \(not in the log\)$/,
+    exchange: 3,
+  },
+  {
     what: "one character of checkpoint.txt's root hash",
     edit: (f) =>
       withFile(f, "evidence/checkpoint.txt", (b) => {

@@ -59,6 +59,21 @@ describe("verifyExport on an untouched export", () => {
   });
 });
 
+describe("verifyExport on an export that cannot show everything", () => {
+  it("fails when a body was missing from storage at export, and says so", async () => {
+    const other = await buildExport({ bodyMissingAt: 3 });
+    const report = await verify(other.wacz, {
+      logKey: other.logVerifierKey,
+      exportKey: other.exportPublicKey,
+    });
+    expect(report.failure?.step).toBe("evidence");
+    expect(report.failure?.where.exchange).toBe(other.exchanges[3]?.row.id);
+    expect(report.failure?.message).toBe(
+      `response body sha256:${other.exchanges[3]?.row.response_body_digest ?? ""} is not in the export: it was missing from storage when the export was made (WARC response record 9 says so in WARC-Verbatim-Body-Note)`,
+    );
+  });
+});
+
 describe("verifyExport with one byte of a file flipped in the zip", () => {
   const listed = () => [...built.entries.keys()].filter((name) => !name.startsWith("datapackage"));
   it("covers every file the export lists", () => {

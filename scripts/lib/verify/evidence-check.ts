@@ -72,7 +72,10 @@ export async function checkEvidence(
   let count = 0;
   for await (const { number, text } of entryLines(zip, entry)) {
     const line = readLine(text);
-    if (typeof line === "string") throw new VerifyFailure("evidence", { file, line: number }, line);
+    if ("problem" in line) {
+      const where = { file, line: number, ...(line.id === undefined ? {} : { exchange: line.id }) };
+      throw new VerifyFailure("evidence", where, line.problem);
+    }
     const fail = (message: string) =>
       new VerifyFailure("evidence", { file, line: number, exchange: line.id }, message);
     if (line.warc !== slice.warc) throw fail(`points into ${line.warc}, not its slice's ${slice.warc}`);
@@ -134,20 +137,26 @@ export async function checkEvidence(
 }
 
 /** The line as data, or why it is not an evidence line. */
-function readLine(text: string): EvidenceLine | string {
+function readLine(text: string): EvidenceLine | { problem: string; id: string | undefined } {
   const json = parseJson(text);
-  if (!isObject(json)) return "is not a JSON object";
-  const { id, warc, offset, length, record, leaf, proof } = json;
-  if (typeof id !== "string" || id === "") return 'has no exchange "id"';
-  if (typeof warc !== "string") return 'has no "warc" file name';
-  if (!isCount(offset) || !isCount(length)) return 'has no whole-number "offset" and "length"';
-  if (!isCount(leaf)) return 'has no whole-number "leaf"';
-  if (!isObject(record)) return 'has no "record" object';
+  const id = isObject(json) && typeof json["id"] === "string" && json["id"] !== "" ? json["id"] : undefined;
+  const bad = (problem: string) => ({ problem, id });
+  if (!isObject(json)) return bad("is not a JSON object");
+  const { warc, offset, length, record, leaf, proof } = json;
+  if (id === undefined) return bad('has no exchange "id"');
+  if (typeof warc !== "string") return bad('has no "warc" file name');
+  if (!isCount(offset) || !isCount(length)) return bad('has no whole-number "offset" and "length"');
+  // The export job writes `leaf: null` and why (`unproven`) for a record the log did not hold at the head.
+  if (leaf === null && typeof json["unproven"] === "string") {
+    return bad(`record is not proven: the log had no leaf for it at the checkpoint (${json["unproven"]})`);
+  }
+  if (!isCount(leaf)) return bad('has no whole-number "leaf"');
+  if (!isObject(record)) return bad('has no "record" object');
   const recordHashValue = record["record_hash"];
   if (typeof recordHashValue !== "string" || !HEX_64.test(recordHashValue))
-    return "record has no hex record_hash";
+    return bad("record has no hex record_hash");
   if (!Array.isArray(proof) || !proof.every((p: unknown) => typeof p === "string" && HEX_64.test(p))) {
-    return '"proof" is not a list of hex SHA-256 hashes';
+    return bad('"proof" is not a list of hex SHA-256 hashes');
   }
   return {
     id,

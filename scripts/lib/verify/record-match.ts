@@ -97,6 +97,13 @@ function requestTarget(url: unknown): string | undefined {
   }
 }
 
+/**
+ * The export writer leaves a payload empty, with this note, when a body the record names was not in
+ * storage at export time (worker/src/export/warc-file.ts). The export then cannot show that body, which
+ * is a failure, but a different one from a changed body, and the report says which.
+ */
+const NOT_IN_STORAGE = /^body sha256:([0-9a-f]{64}) was not in storage at export$/;
+
 function compare(
   field: Comparison,
   record: EvidenceRecord,
@@ -106,5 +113,10 @@ function compare(
   const expected = field.record(record);
   const actual = field.warc(warc);
   if (expected === actual) return null;
+  const missing = NOT_IN_STORAGE.exec(warc.bodyNote ?? "")?.[1];
+  if (field.what.endsWith("payload digest") && missing === expected && warc.payloadLength === 0) {
+    const body = field.what.replace(" payload digest", " body");
+    return `${body} sha256:${missing} is not in the export: it was missing from storage when the export was made (${where} says so in WARC-Verbatim-Body-Note)`;
+  }
   return `${field.what}: the evidence record says ${JSON.stringify(expected)}, ${where} says ${JSON.stringify(actual ?? null)}`;
 }

@@ -21,6 +21,8 @@ export type WarcRecordInfo = {
   targetUri: string | undefined;
   exchange: string | undefined;
   concurrentTo: readonly string[];
+  /** WARC-Verbatim-Body-Note: why the payload is empty or partial (not stored, or missing at export). */
+  bodyNote: string | undefined;
   /** Hex SHA-256 of the payload: recomputed for request/response, the stated (checked) one for a revisit. */
   payloadDigest: string | undefined;
   payloadLength: number;
@@ -81,6 +83,7 @@ export async function checkWarc(zip: ZipFile, file: string): Promise<WarcRecordI
       targetUri: record.warcTargetURI ?? undefined,
       exchange,
       concurrentTo: record.warcConcurrentTo ?? [],
+      bodyNote: record.warcHeader("WARC-Verbatim-Body-Note") ?? undefined,
       payloadDigest: digests.payload,
       payloadLength: digests.payloadLength,
       head: undefined,

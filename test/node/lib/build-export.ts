@@ -52,7 +52,12 @@ export type BuiltExport = PackedExport & {
   checkpointNote: string;
 };
 
-export type BuildOptions = { exchanges?: number; sliceSize?: number };
+export type BuildOptions = {
+  exchanges?: number;
+  sliceSize?: number;
+  /** Index of an exchange whose response body was not in storage when the export was made. */
+  bodyMissingAt?: number;
+};
 
 export const LOG_ORIGIN = "verbatim/verbatim.localhost/log";
 const CREATED = "2025-03-15T02:00:04.512Z";
@@ -102,7 +107,8 @@ export async function buildExport(options: BuildOptions = {}): Promise<BuiltExpo
     const lines: string[] = [];
     for (const exchange of slice) {
       const requestOffset = writer.size;
-      const out = await writer.exchange(exchange);
+      const missing = exchanges.indexOf(exchange) === options.bodyMissingAt;
+      const out = await writer.exchange(missing ? { ...exchange, responseBody: null } : exchange);
       parts.push(out.bytes);
       cdxj.push(...out.cdxj);
       placement.push({
