@@ -98,3 +98,37 @@ export function scopeLabel(scope: ExportScope): string {
   if (scope.kind === "session") return `session-${scope.session}`;
   return `customer-${scope.customer.slice(6, 22)}`;
 }
+
+/**
+ * A scope as the exports table stores it (written by this file's parse, read back here): checked field by
+ * field, so a row edited or written by an older version reads as "unreadable", never as a wrong scope.
+ */
+const UNREADABLE = { kind: "unreadable", url: null } as const;
+
+export type StoredScope = ExportScope | { kind: "unreadable"; url: null };
+
+export function storedScope(text: string): StoredScope {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return UNREADABLE;
+  }
+  if (typeof value !== "object" || value === null) return UNREADABLE;
+  const v = value as Record<string, unknown>;
+  const url = v["url"] === null || typeof v["url"] === "string" ? (v["url"] as string | null) : undefined;
+  if (url === undefined) return UNREADABLE;
+  const str = (key: string) => (typeof v[key] === "string" ? (v[key] as string) : null);
+  const num = (key: string) => (typeof v[key] === "number" ? (v[key] as number) : null);
+  if (v["kind"] === "day") {
+    const [day, zone, from, to] = [str("day"), str("zone"), num("from"), num("to")];
+    return day && zone && from !== null && to !== null
+      ? { kind: "day", day, zone, from, to, url }
+      : UNREADABLE;
+  }
+  const session = str("session");
+  if (v["kind"] === "session" && session) return { kind: "session", session, url };
+  const customer = str("customer");
+  if (v["kind"] === "customer" && customer) return { kind: "customer", customer, url };
+  return UNREADABLE;
+}

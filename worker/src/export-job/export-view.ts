@@ -1,11 +1,11 @@
-import type { ExportScope } from "./export-scope.ts";
+import { storedScope } from "./export-scope.ts";
 import type { ExportRow } from "./export-table.ts";
 
 /** One export as the API answers it and the console shows it: progress, error and, once done, the link. */
 export type ExportView = ReturnType<typeof exportView>;
 
 export function exportView(row: ExportRow) {
-  const scope = JSON.parse(row.scope) as ExportScope;
+  const scope = storedScope(row.scope);
   return {
     id: row.id,
     scope,

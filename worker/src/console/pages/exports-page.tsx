@@ -208,6 +208,7 @@ function ScopeText(props: { view: ExportView }) {
         day {scope.day} ({scope.zone}){url}
       </span>
     );
+  if (scope.kind === "unreadable") return <span>(scope unreadable)</span>;
   if (scope.kind === "session")
     return (
       <span>
