@@ -18,19 +18,27 @@ export type Recorded = { session: string; records: RecordMessage[] };
 
 let batches = 0;
 
-/** One visitor's requests, recorded now but indexed `ago` ms in the past (one consumer batch: one segment). */
+/**
+ * One visitor's requests (a new visitor, or one that goes on), recorded now but indexed `ago` ms in the past
+ * (negative: in the future), in one consumer batch: one segment.
+ */
 export async function recordInThePast(
-  name: string,
+  who: string | Customer,
   ago: number,
   steps: (visitor: Customer) => Promise<void>,
 ): Promise<Recorded> {
   const captured: RecordMessage[] = [];
   const records = { send: (m: RecordMessage) => (captured.push(m), Promise.resolve()) };
-  const visitor = new Customer(name);
+  const visitor = typeof who === "string" ? new Customer(who) : who;
+  const name = visitor.name;
   const overrides = shardOver({ records });
   const original = visitor.request.bind(visitor);
   visitor.request = (path, init = {}) => original(path, init, overrides);
-  await steps(visitor);
+  try {
+    await steps(visitor);
+  } finally {
+    visitor.request = original;
+  }
   const moved = captured.map((m) => movedBack(m, ago));
   const batch = createMessageBatch<unknown>(
     "verbatim-records",

@@ -25,7 +25,7 @@ export const AUDIT_ACTIONS = {
   "retention.read": "read the retention policy and the retention job's runs",
   "retention.run": "ran a batch of the retention job now",
   "retention.delete":
-    "the retention job deleted expired records (actor system:retention); detail: sessions and counts",
+    "the retention job deleted expired records (actor system:retention); target: batch id, detail: sessions and counts",
   "token.create": "created an API token; target: token id, detail: name and roles (never the token)",
   "token.revoke": "revoked an API token; target: token id",
   prove: "asked for a proof of what was sent; target: exchange id",

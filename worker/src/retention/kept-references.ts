@@ -98,7 +98,7 @@ export class KeptReferences {
     const ids = new Set([...this.#holds.sessions.keys(), ...this.#holds.customerSessions.keys()]);
     // Sessions last seen after the latest cutoff of any rule have expired under none.
     const latest = Math.max(...allRules(this.#policy).map((r) => cutoffOf(r.period, this.#now) ?? -Infinity));
-    for (const day of this.#holds.days.keys()) {
+    for (const day of Number.isFinite(latest) ? this.#holds.days.keys() : []) {
       const start = Date.parse(`${day}T00:00:00Z`);
       for (const s of await this.#store.sessionsActiveBetween(start, start + DAY_MS, latest, 10_000))
         ids.add(s.id);

@@ -9,33 +9,48 @@ import {
   type StepReferences,
 } from "./mark-plan.ts";
 import type { RetentionStore } from "./retention-store.ts";
-import type { SegmentCursor, SegmentStore } from "./segment-store.ts";
+import type { ListedSegment, SegmentCursor, SegmentStore } from "./segment-store.ts";
 
 /** Segments are read once they are this old: one written later cannot slip in before the cursor. */
 export const SETTLE_MS = 5 * 60_000;
 const CARRY_KEY = "retention/mark-carry.json";
 const HEAD_CONCURRENCY = 16;
 
-export type MarkStep = { segments: number; rowsWritten: number; done: boolean; cursor: SegmentCursor };
+export type MarkStep = {
+  segments: number;
+  rowsWritten: number;
+  cursor: SegmentCursor;
+  /** What is left of `listed`. */
+  rest: ListedSegment[];
+};
+
+/** What a mark step reads: segments written after the cursor, settled (SETTLE_MS), oldest first. */
+export function segmentsToRead(
+  segments: SegmentStore,
+  cursor: SegmentCursor,
+  now: number,
+): Promise<ListedSegment[]> {
+  return segments.listAfter(cursor, now - SETTLE_MS);
+}
 
 /**
- * One step of reading segments into body_refs (the rules are mark-plan.ts): up to `limit` segments after
- * the cursor, oldest first. Costs nothing on the recording path; here, a GET per segment, a HEAD per body
- * not yet in body_refs, and D1 rows only for shared bodies and long sessions.
+ * One step of reading segments into body_refs (the rules are mark-plan.ts): the first `limit` of `listed`.
+ * Costs nothing on the recording path; here, a GET per segment, a HEAD per body not yet in body_refs, and D1
+ * rows only for shared bodies and long sessions.
  */
 export async function markStep(options: {
   store: RetentionStore;
   segments: SegmentStore;
   bucket: R2Bucket;
   cursor: SegmentCursor;
-  now: number;
+  listed: readonly ListedSegment[];
   limit: number;
 }): Promise<MarkStep> {
   const { store, segments, bucket } = options;
-  const listed = await segments.listAfter(options.cursor, options.now - SETTLE_MS);
-  const step = listed.slice(0, options.limit);
+  const step = options.listed.slice(0, options.limit);
+  const rest = options.listed.slice(step.length);
   const last = step.at(-1);
-  if (!last) return { segments: 0, rowsWritten: 0, done: true, cursor: options.cursor };
+  if (!last) return { segments: 0, rowsWritten: 0, cursor: options.cursor, rest };
   const refs: StepReferences = new Map();
   const seen = new Map<string, SessionSeen>();
   for (const segment of step)
@@ -52,12 +67,7 @@ export async function markStep(options: {
   const facts = await store.sessionFacts([...seen.keys()]);
   await store.addLongSessions(longSessions(seen, new Map([...facts].map(([id, f]) => [id, f.first_seen]))));
   await bucket.put(CARRY_KEY, JSON.stringify([...carry]));
-  return {
-    segments: step.length,
-    rowsWritten,
-    done: step.length === listed.length,
-    cursor: { at: last.uploaded, key: last.key },
-  };
+  return { segments: step.length, rowsWritten, cursor: { at: last.uploaded, key: last.key }, rest };
 }
 
 /** When each body's object was stored; null when there is none (nothing to keep). */

@@ -68,22 +68,16 @@ export async function resolvePending(ctx: ResolveContext, pending: PendingDeleti
     segmentsDeleted: goneSegments.length,
     segmentsKept: pending.segments.length - goneSegments.length,
   };
-  await auditJob(
-    ctx.audit,
-    "retention.delete",
-    pending.kind === "sessions" ? `${pending.sessions.length} sessions` : null,
-    {
-      ...entryDetail(pending),
-      ...resolved,
-    },
-  );
+  await auditJob(ctx.audit, "retention.delete", pending.id, {
+    ...entryDetail(pending),
+    ...resolved,
+  });
   await ctx.bucket.delete(pendingKey(pending.id));
   return resolved;
 }
 
 function entryDetail(pending: PendingDeletion): AuditDetail {
   return {
-    run: pending.id,
     kind: pending.kind,
     trigger: pending.trigger,
     requestedBy: pending.requestedBy,

@@ -4,10 +4,10 @@ import type { Env } from "../env.ts";
 import { VerbatimError } from "../errors/verbatim-error.ts";
 import { utcDay } from "../snapshot/ids.ts";
 import { indexPartitions } from "../store/partitions.ts";
-import { activeHolds } from "./hold.ts";
+import { activeHolds, type ActiveHolds } from "./hold.ts";
 import { HoldStore } from "./hold-store.ts";
 import { KeptReferences } from "./kept-references.ts";
-import { markStep } from "./mark.ts";
+import { markStep, segmentsToRead } from "./mark.ts";
 import { parsePending, PENDING_PREFIX, type PendingDeletion } from "./pending.ts";
 import { resolvePending, type Resolved } from "./resolve.ts";
 import {
@@ -21,7 +21,7 @@ import {
   type LastRun,
 } from "./retention-state.ts";
 import { RetentionStore } from "./retention-store.ts";
-import { SegmentStore } from "./segment-store.ts";
+import { SegmentStore, type ListedSegment } from "./segment-store.ts";
 import { refsBatch, sessionsBatch, type SweepContext } from "./sweep.ts";
 import { jobAudit } from "./system-audit.ts";
 
@@ -31,8 +31,9 @@ export type RetentionLimits = {
   sessionsPerBatch: number;
   /** Deletion batches (of sessions, or of expired body_refs rows) per invocation. */
   batches: number;
-  /** Segments read into body_refs per step, and steps per invocation. */
+  /** Segments read into body_refs per step. */
   segmentsPerStep: number;
+  /** Steps of any phase (a read of segments, a scan for expired sessions or rows) per invocation. */
   steps: number;
   refsPerBatch: number;
   /** Wall-clock budget: no new step or batch starts after it. */
@@ -43,8 +44,8 @@ export const DEFAULT_LIMITS: RetentionLimits = {
   sessionsPerBatch: 25,
   batches: 8,
   segmentsPerStep: 100,
-  steps: 20,
-  refsPerBatch: 200,
+  steps: 40,
+  refsPerBatch: 500,
   deadlineMs: 25_000,
 };
 
@@ -92,9 +93,6 @@ export async function runRetention(env: Env, at: number, options: RunOptions = {
     cycle = { day, phase: "mark", policy: text, frontiers: {}, refs: null };
 
   const holdStore = new HoldStore(partitions);
-  const holdList = await holdStore.active();
-  const pre = activeHolds(holdList, new Map());
-  const holds = activeHolds(holdList, await holdStore.sessionsOfCustomers(pre.customers));
   const segments = new SegmentStore(env.BLOBS);
   const audit = jobAudit(env);
   const ctx: SweepContext = {
@@ -102,13 +100,13 @@ export async function runRetention(env: Env, at: number, options: RunOptions = {
     store,
     segments,
     policy,
-    holds,
+    holds: await currentHolds(holdStore),
     now: at,
     trigger: options.trigger ?? "cron",
     requestedBy: options.requestedBy ?? null,
   };
   let cursor = parseCursor(await store.state("mark"));
-  const kept = () => new KeptReferences({ store, segments, policy, holds, now: at, cursor });
+  const kept = () => new KeptReferences({ store, segments, policy, holds: ctx.holds, now: at, cursor });
   const resolve = (pending: PendingDeletion) =>
     resolvePending({ bucket: env.BLOBS, store, segments, policy, now: at, kept: kept(), audit }, pending);
 
@@ -129,24 +127,29 @@ export async function runRetention(env: Env, at: number, options: RunOptions = {
 
   try {
     for (const pending of await leftOver(env.BLOBS)) tally(pending, await resolve(pending));
+    // Every step or batch is a handful of D1 queries, and an invocation may make only so many.
     let steps = 0;
     let batches = 0;
-    while (cycle.phase !== "done" && Date.now() < deadline) {
+    let toMark: ListedSegment[] | null = null;
+    while (cycle.phase !== "done" && Date.now() < deadline && steps++ < limits.steps) {
       if (cycle.phase === "mark") {
-        if (steps++ >= limits.steps) break;
+        toMark ??= await segmentsToRead(segments, cursor, at);
         const step = await markStep({
           store,
           segments,
           bucket: env.BLOBS,
           cursor,
-          now: at,
+          listed: toMark,
           limit: limits.segmentsPerStep,
         });
         cursor = step.cursor;
+        toMark = step.rest;
         counts = addCounts(counts, { segmentsRead: step.segments, refRowsWritten: step.rowsWritten });
-        if (step.done) cycle.phase = "sessions";
+        if (toMark.length === 0) cycle.phase = "sessions";
       } else if (cycle.phase === "sessions") {
         if (batches >= limits.batches) break;
+        // A hold placed while the job runs is honoured from the next batch on.
+        ctx.holds = await currentHolds(holdStore);
         const batch = await sessionsBatch(ctx, cycle.frontiers, limits.sessionsPerBatch);
         heldSessions += batch.held;
         if (batch.pending) {
@@ -190,6 +193,11 @@ export async function runRetention(env: Env, at: number, options: RunOptions = {
   });
   if (error !== null) throw new VerbatimError("storage_unavailable", `retention stopped: ${error}`);
   return { skipped: false, ...last };
+}
+
+async function currentHolds(store: HoldStore): Promise<ActiveHolds> {
+  const holds = await store.active();
+  return activeHolds(holds, await store.sessionsOfCustomers(activeHolds(holds, new Map()).customers));
 }
 
 /** Deletions a run began and did not finish (pending.ts). */

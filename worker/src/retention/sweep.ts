@@ -14,6 +14,7 @@ export type SweepContext = {
   store: RetentionStore;
   segments: SegmentStore;
   policy: RetentionPolicy;
+  /** The holds in force, read again before each batch. */
   holds: ActiveHolds;
   now: number;
   trigger: "cron" | "manual";
