@@ -1,6 +1,10 @@
-import { env } from "cloudflare:test";
+import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { AuditLog } from "../../worker/src/audit/index.ts";
+import type { Env } from "../../worker/src/env.ts";
+import { evidenceLog } from "../../worker/src/evidence/evidence-log.ts";
+import worker from "../../worker/src/index.ts";
+import { Customer } from "../helpers/browser-like.ts";
 import { DEMO, CONSOLE, visit } from "../helpers/visit.ts";
 import { consoleGet, consolePost, logIn, textOf } from "../console/support/console-client.ts";
 import { api } from "./support/recording.ts";
@@ -189,5 +193,35 @@ describe("legal holds page", () => {
     expect(forged.response.status).toBe(403);
     const support = await logIn(DEMO.support);
     expect((await consoleGet("/__verbatim/holds", support)).response.status).toBe(403);
+  });
+});
+
+describe("retention from the cron", () => {
+  const HOUR = 3_600_000;
+  const lastRun = async () =>
+    (JSON.parse((await api("GET", "/retention")).text) as { lastRun: { at: number; trigger: string } | null })
+      .lastRun;
+  const cron = (at: number, overrides: Partial<Env> = {}) =>
+    worker.scheduled(createScheduledController({ scheduledTime: at, cron: "0 * * * *" }), {
+      ...env,
+      ...overrides,
+    } as Env);
+
+  it("completes one cycle a UTC day: later hours of the same day do nothing, the next day runs again", async () => {
+    const midnight = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR;
+    await cron(midnight + HOUR);
+    expect(await lastRun()).toMatchObject({ at: midnight + HOUR, trigger: "cron", done: true });
+    await cron(midnight + 2 * HOUR);
+    expect((await lastRun())?.at).toBe(midnight + HOUR);
+    await cron(midnight + 25 * HOUR);
+    expect((await lastRun())?.at).toBe(midnight + 25 * HOUR);
+  });
+
+  it("signs the evidence log's head even when retention fails (the jobs are independent)", async () => {
+    await new Customer("cron-visitor").request("/");
+    const at = Date.now() + 3 * 24 * HOUR;
+    await cron(at, { RETENTION: "seven years" });
+    expect((await evidenceLog(env as Env).latest())?.at).toBe(at);
+    expect((await lastRun())?.at).not.toBe(at);
   });
 });
