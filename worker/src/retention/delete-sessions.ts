@@ -1,7 +1,7 @@
 import { captureRows } from "../record/chunk-summary.ts";
 import type { ChunkMessage } from "../record/record-message.ts";
 import type { Partitions } from "../store/partitions.ts";
-import { slices } from "./retention-store.ts";
+import { slices } from "./sql-lists.ts";
 
 /** What an expired session left in the index, as its chunks name it (session_keys has no index by session). */
 export type SessionLeftovers = {

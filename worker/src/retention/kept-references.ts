@@ -60,7 +60,7 @@ export class KeptReferences {
       for (const d of pending()) if (set.has(d)) out.set(d, why);
     }
     if (pending().length > 0)
-      for (const d of await this.#store.legacyReferenced(pending())) out.set(d, "legacy-row");
+      for (const d of await this.#store.legacy.referenced(pending())) out.set(d, "legacy-row");
     return out;
   }
 
@@ -137,7 +137,7 @@ export class KeptReferences {
       if (!chunk) throw new Error(`retention: kept chunk unreadable in ${row.segment}`);
       for (const record of chunk.records) for (const d of recordDigests(record)) found.add(d);
     }
-    for (const digests of (await this.#store.legacyDigests([...byId.keys()])).values())
+    for (const digests of (await this.#store.legacy.digestsOf([...byId.keys()])).values())
       for (const d of digests) found.add(d);
     return found;
   }

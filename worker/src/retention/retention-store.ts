@@ -1,18 +1,9 @@
 import type { ChunkRow } from "../record/chunk-summary.ts";
 import type { Partitions } from "../store/partitions.ts";
+import { LegacyRows } from "./legacy-rows.ts";
+import { IN_JSON, JSON_LIST, slices } from "./sql-lists.ts";
 import type { RefWrite } from "./mark-plan.ts";
 import { REF_GRANULE_MS, type RefRow, type SessionFacts } from "./plan.ts";
-
-/** D1 binds at most 100 parameters per statement. */
-const IN_LIST = 90;
-
-export function slices<T>(items: readonly T[], size = IN_LIST): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-const marks = (n: number) => Array.from({ length: n }, () => "?").join(",");
 
 /**
  * The retention job's D1 statements (migrations/0011 and the index it deletes from). Its own tables live in
@@ -20,9 +11,12 @@ const marks = (n: number) => Array.from({ length: n }, () => "?").join(",");
  */
 export class RetentionStore {
   readonly partitions: Partitions;
+  /** Rows from before the compact index (exchange_log, control database). */
+  readonly legacy: LegacyRows;
 
   constructor(partitions: Partitions) {
     this.partitions = partitions;
+    this.legacy = new LegacyRows(partitions.control);
   }
 
   get #control(): D1Database {
@@ -61,10 +55,10 @@ export class RetentionStore {
 
   async refsOf(digests: readonly string[]): Promise<Map<string, RefRow[]>> {
     const out = new Map<string, RefRow[]>();
-    for (const part of slices(digests)) {
+    for (const part of slices(digests, JSON_LIST)) {
       const { results } = await this.#control
-        .prepare(`SELECT digest, host, last_ref FROM body_refs WHERE digest IN (${marks(part.length)})`)
-        .bind(...part)
+        .prepare(`SELECT digest, host, last_ref FROM body_refs WHERE digest IN ${IN_JSON}`)
+        .bind(JSON.stringify(part))
         .all<RefRow & { digest: string }>();
       for (const row of results) out.set(row.digest, [...(out.get(row.digest) ?? []), row]);
     }
@@ -118,29 +112,22 @@ export class RetentionStore {
 
   /** A deleted body's rows and legacy `blobs` rows (the table migrations/0001 wrote), in every partition. */
   async forgetBodies(digests: readonly string[]): Promise<void> {
-    for (const part of slices(digests)) {
-      await this.#control
-        .prepare(`DELETE FROM body_refs WHERE digest IN (${marks(part.length)})`)
-        .bind(...part)
-        .run();
+    for (const part of slices(digests, JSON_LIST)) {
+      const list = JSON.stringify(part);
+      await this.#control.prepare(`DELETE FROM body_refs WHERE digest IN ${IN_JSON}`).bind(list).run();
       for (const p of this.partitions.all)
-        await p.db
-          .prepare(`DELETE FROM blobs WHERE digest IN (${marks(part.length)})`)
-          .bind(...part)
-          .run();
+        await p.db.prepare(`DELETE FROM blobs WHERE digest IN ${IN_JSON}`).bind(list).run();
     }
   }
 
   /** Each session's facts across partitions: earliest first_seen, latest last_seen. */
   async sessionFacts(ids: readonly string[]): Promise<Map<string, SessionFacts>> {
     const out = new Map<string, SessionFacts>();
-    for (const part of slices(ids))
+    for (const part of slices(ids, JSON_LIST))
       for (const p of this.partitions.all) {
         const { results } = await p.db
-          .prepare(
-            `SELECT id, host, first_seen, last_seen FROM session_log WHERE id IN (${marks(part.length)})`,
-          )
-          .bind(...part)
+          .prepare(`SELECT id, host, first_seen, last_seen FROM session_log WHERE id IN ${IN_JSON}`)
+          .bind(JSON.stringify(part))
           .all<SessionFacts>();
         for (const row of results) {
           const seen = out.get(row.id);
@@ -201,11 +188,11 @@ export class RetentionStore {
   /** The chunk rows of these sessions, in every partition. */
   async chunksOf(ids: readonly string[]): Promise<ChunkRow[]> {
     const out: ChunkRow[] = [];
-    for (const part of slices(ids))
+    for (const part of slices(ids, JSON_LIST))
       for (const p of this.partitions.all) {
         const { results } = await p.db
-          .prepare(`SELECT * FROM record_chunks WHERE session_id IN (${marks(part.length)})`)
-          .bind(...part)
+          .prepare(`SELECT * FROM record_chunks WHERE session_id IN ${IN_JSON}`)
+          .bind(JSON.stringify(part))
           .all<ChunkRow>();
         out.push(...results);
       }
@@ -217,25 +204,35 @@ export class RetentionStore {
     keys: readonly { session_id: string; first_id: string; segment: string }[],
   ): Promise<Set<string>> {
     const live = new Set<string>();
-    for (const part of slices(keys, 45))
+    for (const part of slices(keys, JSON_LIST))
       for (const p of this.partitions.all) {
         const { results } = await p.db
           .prepare(
             `SELECT session_id, first_id, segment FROM record_chunks
-             WHERE (session_id, first_id) IN (VALUES ${part.map(() => "(?, ?)").join(",")})`,
+             WHERE (session_id, first_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))`,
           )
-          .bind(...part.flatMap((k) => [k.session_id, k.first_id]))
+          .bind(JSON.stringify(part.map((k) => [k.session_id, k.first_id])))
           .all<{ session_id: string; first_id: string; segment: string }>();
         for (const row of results) live.add(`${row.segment}\n${row.session_id}\n${row.first_id}`);
       }
     return live;
   }
 
+  /** Every listed long session, a page at a time. */
   async longSessions(): Promise<{ session_id: string; host: string; first_seen: number }[]> {
-    const { results } = await this.#control
-      .prepare("SELECT session_id, host, first_seen FROM retention_long_sessions LIMIT 10000")
-      .all<{ session_id: string; host: string; first_seen: number }>();
-    return results;
+    const out: { session_id: string; host: string; first_seen: number }[] = [];
+    for (let after = ""; ;) {
+      const { results } = await this.#control
+        .prepare(
+          "SELECT session_id, host, first_seen FROM retention_long_sessions WHERE session_id > ? ORDER BY session_id LIMIT 1000",
+        )
+        .bind(after)
+        .all<{ session_id: string; host: string; first_seen: number }>();
+      out.push(...results);
+      const last = results.at(-1);
+      if (!last || results.length < 1000) return out;
+      after = last.session_id;
+    }
   }
 
   async addLongSessions(
@@ -251,42 +248,5 @@ export class RetentionStore {
           .bind(r.session_id, r.host, r.first_seen),
       ),
     );
-  }
-
-  /** Legacy rows (before the compact index, control database) of these sessions, as digests they name. */
-  async legacyDigests(sessionIds: readonly string[]): Promise<Map<string, string[]>> {
-    const out = new Map<string, string[]>();
-    for (const part of slices(sessionIds)) {
-      const { results } = await this.#control
-        .prepare(
-          `SELECT session_id, request_body_digest AS a, response_body_digest AS b, revalidated_digest AS c
-           FROM exchange_log WHERE session_id IN (${marks(part.length)})`,
-        )
-        .bind(...part)
-        .all<{ session_id: string; a: string | null; b: string | null; c: string | null }>();
-      for (const row of results)
-        out.set(row.session_id, [
-          ...(out.get(row.session_id) ?? []),
-          ...[row.a, row.b, row.c].filter((d): d is string => d !== null),
-        ]);
-    }
-    return out;
-  }
-
-  /** Of these digests, those a remaining legacy row still names (one pass over the legacy table). */
-  async legacyReferenced(digests: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (const part of slices(digests, 30)) {
-      const list = marks(part.length);
-      const { results } = await this.#control
-        .prepare(
-          `SELECT request_body_digest AS a, response_body_digest AS b, revalidated_digest AS c FROM exchange_log
-           WHERE request_body_digest IN (${list}) OR response_body_digest IN (${list}) OR revalidated_digest IN (${list})`,
-        )
-        .bind(...part, ...part, ...part)
-        .all<{ a: string | null; b: string | null; c: string | null }>();
-      for (const row of results) for (const d of [row.a, row.b, row.c]) if (d !== null) found.add(d);
-    }
-    return found;
   }
 }

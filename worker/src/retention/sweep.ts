@@ -71,7 +71,7 @@ export async function sessionsBatch(
 
 async function deleteSessions(ctx: SweepContext, ids: string[]): Promise<PendingDeletion> {
   const rows = await ctx.store.chunksOf(ids);
-  const legacy = await ctx.store.legacyDigests(ids);
+  const legacy = await ctx.store.legacy.digestsOf(ids);
   const chunks: ChunkMessage[] = [];
   const unreadable = new Set<string>();
   for (const row of rows) {
