@@ -32,7 +32,9 @@ describe("a long session's early records", () => {
     // A shard refreshes last_seen at most once a minute of its own clock, and both parts were recorded within
     // one: set it as the refresh a minute later would have.
     const lastAt = Math.max(...late.records.map((r) => r.exchange.started_at));
-    await env.DB.prepare("UPDATE session_log SET last_seen = ? WHERE id = ?").bind(lastAt, late.session).run();
+    await env.DB.prepare("UPDATE session_log SET last_seen = ? WHERE id = ?")
+      .bind(lastAt, late.session)
+      .run();
     const listed = await segmentsToRead(segments, { at: 0, key: "" }, now);
     await markStep({ store, segments, bucket: env.BLOBS, cursor: { at: 0, key: "" }, listed, limit: 100 });
   });

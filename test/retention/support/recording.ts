@@ -26,6 +26,7 @@ export async function recordInThePast(
   who: string | Customer,
   ago: number,
   steps: (visitor: Customer) => Promise<void>,
+  into: Env = env as Env,
 ): Promise<Recorded> {
   const captured: RecordMessage[] = [];
   const records = { send: (m: RecordMessage) => (captured.push(m), Promise.resolve()) };
@@ -44,7 +45,7 @@ export async function recordInThePast(
     "verbatim-records",
     moved.map((m) => ({ id: `old-${++batches}`, timestamp: Date.now(), attempts: 1, body: chunkOf(m) })),
   );
-  await consumeRecords(batch, env as Env);
+  await consumeRecords(batch, into);
   const session = moved[0]?.exchange.session_id;
   if (!session || moved.some((m) => m.exchange.session_id !== session))
     throw new Error(`${name}: expected one session`);
