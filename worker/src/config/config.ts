@@ -1,5 +1,5 @@
 import type { Env } from "../env.ts";
-import { parseAccessRoles } from "../access/access-roles.ts";
+import { parseAccess, type AccessConfig } from "./access-config.ts";
 import { activePolicyResult } from "../mask/policy/active-policy.ts";
 import { parsePartitions } from "./partitions-spec.ts";
 import { parseRetention, type RetentionPolicy } from "./retention-spec.ts";
@@ -42,7 +42,7 @@ export type Config = {
    */
   local: boolean;
   /** Cloudflare Access in front of the console, or null when it is not configured (API tokens only). */
-  access: { teamDomain: string; audience: string; roles: string } | null;
+  access: AccessConfig | null;
   /** Keys the commitments `prove` checks; separate from `secret`. Null: no commitments are made. */
   commitmentSecret: string | null;
   /** Most bytes one session may add to the archive before it is proxied without being recorded. */
@@ -217,26 +217,7 @@ export function parseConfig(env: Env): ConfigResult {
   }
   const local = isLoopbackHost(consoleHost);
 
-  const accessParts = [env.ACCESS_TEAM_DOMAIN, env.ACCESS_AUD, env.ACCESS_ROLES].map((v) => (v ?? "").trim());
-  let access: Config["access"] = null;
-  if (accessParts.some((v) => v !== "")) {
-    const [teamDomain = "", audience = "", roles = ""] = accessParts;
-    // Locally (console on a loopback name) a stand-in team on loopback is allowed, for tests and trials.
-    const standIn = local && /^http:\/\/(127\.0\.0\.1|localhost):\d{1,5}$/.test(teamDomain);
-    if (!standIn && !/^https:\/\/[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(teamDomain))
-      errors.push(
-        `ACCESS_TEAM_DOMAIN must be your Access team's URL, such as https://acme.cloudflareaccess.com, got "${env.ACCESS_TEAM_DOMAIN}"`,
-      );
-    if (!/^[A-Za-z0-9]{16,128}$/.test(audience))
-      errors.push(`ACCESS_AUD must be the Access application's audience tag (hex), got "${env.ACCESS_AUD}"`);
-    if (roles === "")
-      errors.push("ACCESS_ROLES must map Access groups or emails to roles when Access is used");
-    else {
-      const parsedRoles = parseAccessRoles(roles);
-      if (!parsedRoles.ok) errors.push(...parsedRoles.errors);
-    }
-    access = { teamDomain, audience, roles };
-  }
+  const access = parseAccess(env, local, errors);
 
   const commitmentSecret = env.COMMITMENT_SECRET ?? "";
   if (commitmentSecret !== "" && commitmentSecret.length < MIN_SECRET_LENGTH)
