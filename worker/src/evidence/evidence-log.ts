@@ -99,7 +99,9 @@ export class EvidenceLog extends DurableObject<LogEnv> {
   /** The ids among `ids` that are not leaves yet. */
   missing(ids: readonly string[]): string[] {
     const sql = this.ctx.storage.sql;
-    return ids.filter((id) => sql.exec("SELECT 1 FROM leaves WHERE exchange_id = ?", id).toArray().length === 0);
+    return ids.filter(
+      (id) => sql.exec("SELECT 1 FROM leaves WHERE exchange_id = ?", id).toArray().length === 0,
+    );
   }
 
   /** The root of the first `size` leaves, hex. */
