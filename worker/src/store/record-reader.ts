@@ -81,9 +81,13 @@ export class RecordReader {
       .first<ExchangeRow>();
   }
 
-  /** The records of one chunk, from its segment in R2 (a ranged read of one gzip member). */
+  /**
+   * The records of one chunk, from its segment in R2 (a ranged read of one gzip member). `cache: false` for
+   * readers that pass over many chunks once (exports): they would only fill the isolate's cache.
+   */
   async recordsOf(
     chunk: Pick<ChunkRow, "segment" | "segment_offset" | "segment_length">,
+    options: { cache: boolean } = { cache: true },
   ): Promise<readonly RecordMessage[]> {
     const key = `${chunk.segment}@${chunk.segment_offset}`;
     const cached = chunkCache.get(key);
@@ -94,7 +98,7 @@ export class RecordReader {
     if (!object) throw new Error(`segment missing: ${chunk.segment}`);
     const decoded = readChunk(chunk.segment, new Uint8Array(await object.arrayBuffer()));
     if (!decoded) throw new Error(`segment unreadable: ${chunk.segment}@${chunk.segment_offset}`);
-    chunkCache.set(key, decoded.records);
+    if (options.cache) chunkCache.set(key, decoded.records);
     return decoded.records;
   }
 }
