@@ -27,7 +27,7 @@ const SECTIONS = {
   cost: "Cost per million page views",
   mask: "Masking throughput",
   replay: "Replay latency",
-  export: "WARC export",
+  export: "Export of a day (WACZ)",
 } as const satisfies Record<string, string>;
 
 export async function machineSection(

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: builds the Worker once, starts the demo shop and Miniflare instances of the bundle, runs
  * the benchmarks and writes bench/results.json + docs/benchmarks.md (see report.ts).
- *   node bench/run.ts [proxy] [storage] [replay] [mask] [mask-corpus] [capture]
+ *   node bench/run.ts [proxy] [storage] [replay] [mask] [mask-corpus] [capture] [export]
  *                                          run only these (default: all; cost comes with storage)
  *   BENCH_ROUNDS, BENCH_SECONDS            proxy rounds per phase (4) and seconds per round (6)
  *   BENCH_SOURCE=head (or a commit)        build and configure the Worker from that commit's tree (extracted)
@@ -14,6 +14,7 @@ import { removeStaleRuns } from "./lib/work-dir.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCaptureBench } from "./capture.ts";
+import { runExportBench } from "./export.ts";
 import { costModel } from "./cost.ts";
 import { startWorker, type RunningWorker } from "./lib/miniflare-worker.ts";
 import { startShop } from "./lib/shop.ts";
@@ -178,6 +179,17 @@ try {
   });
   await attempt("capture", async () => {
     sections["capture"] = await runCaptureBench(root, work, log);
+  });
+  await attempt("export", async () => {
+    // Its own processes (bench/export/export-topology.ts), closed by runExportBench, also when it fails.
+    sections["export"] = await runExportBench({
+      root: workerRoot,
+      benchRoot: root,
+      work,
+      scriptPath,
+      persistRoot: join(state, "export"),
+      log,
+    });
   });
 } finally {
   await Promise.all(workers.map((w) => w.close()));

@@ -120,12 +120,12 @@ export type Topology = {
 
 const run = promisify(execFile);
 /** The wrangler.toml name: B's Worker keeps it, since Durable Object ids derive from "<script>-<class>". */
-const HOST_WORKER = "verbatim";
+export const HOST_WORKER = "verbatim";
 const VISITOR_WORKER = "verbatim-visitor";
 const CONSUMER_WORKER = "verbatim-consumer";
 const RELAY_WORKER = "verbatim-queue-relay";
 const INGRESS_WORKER = "verbatim-queue-ingress";
-const GATEWAY_WORKER = "verbatim-storage-gateway";
+export const GATEWAY_WORKER = "verbatim-storage-gateway";
 const QUEUE_GATE_WORKER = "verbatim-queue-gate";
 const DIRECT_SHARDS_WORKER = "verbatim-direct-shards";
 const STORAGE_PLUGIN = {
@@ -253,8 +253,27 @@ export default class extends WorkerEntrypoint {
 `;
 
 /** One entrypoint per storage binding, each on a socket of its own: requests pass through untouched. */
-type Store = { binding: string; type: "d1" | "r2"; service: string; entrypoint: string };
-function gatewayScript(stores: Store[]): string {
+export type Store = { binding: string; type: "d1" | "r2"; service: string; entrypoint: string };
+/** Miniflare's own names for the services behind each D1 database and R2 bucket (its D1 and R2 plugins). */
+export function storesOf(storage: {
+  d1Databases: Record<string, string>;
+  r2Buckets: Record<string, string>;
+}): Store[] {
+  return [
+    ...Object.entries(storage.d1Databases).map(([binding, id]) => ({
+      binding,
+      type: "d1" as const,
+      service: `d1:db:${id}`,
+    })),
+    ...Object.entries(storage.r2Buckets).map(([binding, id]) => ({
+      binding,
+      type: "r2" as const,
+      service: `r2:bucket:${id}`,
+    })),
+  ].map((store, i) => ({ ...store, entrypoint: `Store${i}` }));
+}
+
+export function gatewayScript(stores: Store[]): string {
   return [
     `import { WorkerEntrypoint } from "cloudflare:workers";`,
     ...stores.map(
@@ -290,12 +309,12 @@ function queueGateScript(bindings: string[]): string {
   ].join("\n");
 }
 
-function storageBinding(name: string, options: StorageBindingOptions) {
+export function storageBinding(name: string, options: StorageBindingOptions) {
   return { name, type: PLUGIN_NAME, plugin: STORAGE_PLUGIN, options };
 }
 
 /** Starts a Miniflare and returns it with the pid of the workerd process it spawned. */
-async function spawn(options: ConstructorParameters<typeof Miniflare>[0]): Promise<{
+export async function spawn(options: ConstructorParameters<typeof Miniflare>[0]): Promise<{
   mf: Miniflare;
   url: string;
   pid: number | null;
@@ -375,19 +394,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   // A registry of this topology's own: nothing else on the machine (wrangler dev, other runs) can join it.
   const registry = { unsafeDevRegistryPath: join(options.persistRoot, "dev-registry") };
 
-  // Miniflare's own names for the services behind a D1 database and an R2 bucket (its D1 and R2 plugins).
-  const stores: Store[] = [
-    ...Object.entries(storage.d1Databases).map(([binding, id]) => ({
-      binding,
-      type: "d1" as const,
-      service: `d1:db:${id}`,
-    })),
-    ...Object.entries(storage.r2Buckets).map(([binding, id]) => ({
-      binding,
-      type: "r2" as const,
-      service: `r2:bucket:${id}`,
-    })),
-  ].map((store, i) => ({ ...store, entrypoint: `Store${i}` }));
+  const stores = storesOf(storage);
 
   // With a gate, B's Worker reaches each queue producer through the gate Worker's entrypoint of that name.
   const gated = Object.keys(options.queueGate ? recorder.queueProducers : {});
@@ -614,7 +621,7 @@ function registryEntry(
 }
 
 /** `taskset -a`: every thread of the process (workerd runs several), not only its main thread. */
-async function pin(pid: number | null, cpus: string): Promise<void> {
+export async function pin(pid: number | null, cpus: string): Promise<void> {
   if (pid === null) throw new Error("no pid to pin");
   await run("taskset", ["-a", "-p", "-c", cpus, String(pid)]);
 }
