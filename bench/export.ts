@@ -40,6 +40,21 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * One seeding call, repeated (up to 3 times) when a connection between the processes is lost under load:
+ * its records are a function of the plan, so a repeat writes nothing twice (seed-day.ts).
+ */
+async function seedCall(seeder: Process, call: SeedCall, log: (line: string) => void): Promise<SeedStats> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await benchCall<SeedStats>(seeder.mf, "/seed", call, true);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      log(`export: seeding ${call.day} from session ${call.from} failed (${String(error)}), once more`);
+    }
+  }
+}
+
 /** Runs the calls on the seeding processes, each taking the next call when it is free. */
 async function seed(
   seeders: readonly Process[],
@@ -54,7 +69,7 @@ async function seed(
   await Promise.all(
     seeders.map(async (seeder) => {
       for (let call = queue.shift(); call; call = queue.shift()) {
-        const stats = await benchCall<SeedStats>(seeder.mf, "/seed", call, true);
+        const stats = await seedCall(seeder, call, log);
         const day = byDay.get(call.day) ?? { exchanges: 0, chunks: 0, createdBodies: 0, storedBytes: 0 };
         for (const key of Object.keys(day) as (keyof SeedStats)[]) day[key] += stats[key];
         byDay.set(call.day, day);

@@ -11,7 +11,7 @@ import { sessionExchangeId } from "../../../worker/src/snapshot/ids.ts";
 import { sha256Hex } from "../../../worker/src/snapshot/record-hash.ts";
 import { R2BlobStore } from "../../../worker/src/store/blob-store.ts";
 import { makeBody } from "./body-maker.ts";
-import { rng } from "../prng.ts";
+import { fnv1a, rng } from "../prng.ts";
 import type { SeedCall, SeedStats } from "../seed-stats.ts";
 import { sessionPlan, type BodySpec, type PlannedExchange, type PlannedSession } from "../site-model.ts";
 
@@ -65,20 +65,21 @@ export async function seedSessions(env: Env, call: SeedCall): Promise<SeedStats>
   const lastWrite = new Map<string, number>();
   for (let v = 0; v < rounds; v++) {
     const round = plans.flatMap((plan) =>
-      (plan.pageViews[v] ?? []).map((exchange) => {
+      (plan.pageViews[v] ?? []).map((exchange, i) => {
         const written = lastWrite.get(plan.id);
         const refresh = written === undefined || exchange.at - written >= SESSION_REFRESH_MS;
         if (refresh) lastWrite.set(plan.id, exchange.at);
-        return { plan, exchange, refresh, first: written === undefined };
+        const id = exchangeIdOf(exchange.at, plan.id, `${v}/${i}`);
+        return { plan, exchange, id, refresh, first: written === undefined };
       }),
     );
     // Bodies are stored several at a time, as many shards store theirs at once; records keep their order.
-    const records = await inPool(round, STORE_CONCURRENCY, async ({ plan, exchange, refresh, first }) => {
+    const records = await inPool(round, STORE_CONCURRENCY, async ({ plan, exchange, id, refresh, first }) => {
       const bodies = await Promise.all([
         storeBody(blobs, exchange.requestBody, stats),
         storeBody(blobs, exchange.responseBody, stats),
       ]);
-      return { bodies, record: await recordOf(plan, exchange, bodies, refresh, first) };
+      return { bodies, record: await recordOf(plan, exchange, id, bodies, refresh, first) };
     });
     for (const { bodies } of records) for (const body of bodies) if (body) manifest.push(body.digest);
     await Promise.all(records.map(({ record }) => chunker.send(record)));
@@ -152,9 +153,24 @@ function findingsOf(exchange: PlannedExchange): MaskFinding[] {
   return findings;
 }
 
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/**
+ * The shard's id for the exchange (time, then the session's tag: snapshot/ids.ts) with its random tail drawn
+ * from the plan instead, so a seeding call that is repeated after a lost connection writes the same records
+ * again, which the consumer and the log take once.
+ */
+function exchangeIdOf(at: number, session: string, position: string): string {
+  const r = rng(fnv1a(`${session}/${position}`));
+  let tail = "";
+  for (let i = 0; i < 8; i++) tail += CROCKFORD[r.int(0, 31)];
+  return sessionExchangeId(at, session).slice(0, 18) + tail;
+}
+
 async function recordOf(
   plan: PlannedSession,
   exchange: PlannedExchange,
+  id: string,
   [requestBody, responseBody]: (Stored | null)[],
   refresh: boolean,
   first: boolean,
@@ -170,7 +186,7 @@ async function recordOf(
   });
   return buildRecord({
     pending: {
-      id: sessionExchangeId(exchange.at, plan.id),
+      id,
       startedAt: exchange.at,
       ttfbMs: exchange.ttfbMs,
       request: { method: exchange.method, url: exchange.url, headers: requestHeaders, body: null },
