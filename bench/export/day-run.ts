@@ -33,6 +33,11 @@ export type ExportRun = {
   sampledPeakMb: number | null;
   /** The largest V8 heap (used) of the exporting isolate seen while polling, MB; null without an inspector. */
   heapPeakMb: number | null;
+  /**
+   * The exporting isolate's heap still alive once the export is done (after a full GC forced over the
+   * inspector, so garbage is not counted), MB: what the export left behind in the isolate.
+   */
+  retainedHeapMb: number | null;
   peakReset: boolean;
 };
 
@@ -170,9 +175,17 @@ export async function exportRun(
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  inspector?.close();
-  if (row.status !== "done") throw new Error(`export ${id} failed: ${row.error ?? "no reason given"}`);
+  // The clock and the CPU readings end here: the collection forced below is not the export's work.
   const after = { e: cpuMs(e.pid), s: cpuMs(s.pid) };
+  const peak = processMemory(e.pid)?.peakMb ?? null;
+  let retained: number | null = null;
+  if (inspector) {
+    await inspector.call("HeapProfiler.collectGarbage");
+    const usage = (await inspector.call("Runtime.getHeapUsage")) as { usedSize?: number } | undefined;
+    retained = (usage?.usedSize ?? 0) / 2 ** 20;
+    inspector.close();
+  }
+  if (row.status !== "done") throw new Error(`export ${id} failed: ${row.error ?? "no reason given"}`);
   const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
   return {
     id,
@@ -183,9 +196,10 @@ export async function exportRun(
     exportCpuMs: delta(cpu.e, after.e),
     storageCpuMs: delta(cpu.s, after.s),
     idleMb: idle?.rssMb ?? null,
-    peakMb: processMemory(e.pid)?.peakMb ?? null,
+    peakMb: peak,
     sampledPeakMb: sampled || null,
     heapPeakMb: inspector ? heap : null,
+    retainedHeapMb: retained,
     peakReset,
   };
 }
