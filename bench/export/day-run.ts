@@ -33,11 +33,6 @@ export type ExportRun = {
   sampledPeakMb: number | null;
   /** The largest V8 heap (used) of the exporting isolate seen while polling, MB; null without an inspector. */
   heapPeakMb: number | null;
-  /**
-   * The exporting isolate's heap still alive once the export is done (after a full GC forced over the
-   * inspector, so garbage is not counted), MB: what the export left behind in the isolate.
-   */
-  retainedHeapMb: number | null;
   peakReset: boolean;
 };
 
@@ -153,16 +148,30 @@ export async function exportRun(
   const { id } = (await response.json()) as { id: string };
   let sampled = idle?.rssMb ?? 0;
   // The exporting isolate's V8 heap (Cloudflare allows an isolate 128 MB): polled over the inspector.
-  const inspector = inspectorPort === null ? null : await inspectIsolate(inspectorPort, EXPORTING_ISOLATE);
+  let inspector = inspectorPort === null ? null : await inspectIsolate(inspectorPort, EXPORTING_ISOLATE);
   let heap = 0;
+  let heapMeasured = inspector !== null;
+  /** The inspector's answer, or null (and no more asking) when it gives none: the export goes on. */
+  const ask = async (method: string): Promise<{ usedSize?: number } | null> => {
+    if (!inspector) return null;
+    try {
+      return ((await inspector.call(method)) ?? null) as { usedSize?: number } | null;
+    } catch (error) {
+      log(`export ${day}: ${String(error)}; heap figures left out`);
+      inspector.close();
+      inspector = null;
+      return null;
+    }
+  };
   let row: Row | null = null;
   let reported = 0;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     sampled = Math.max(sampled, processMemory(e.pid)?.rssMb ?? 0);
     if (inspector) {
-      const usage = (await inspector.call("Runtime.getHeapUsage")) as { usedSize?: number } | undefined;
-      heap = Math.max(heap, (usage?.usedSize ?? 0) / 2 ** 20);
+      const usage = await ask("Runtime.getHeapUsage");
+      if (usage?.usedSize === undefined) heapMeasured = false;
+      else heap = Math.max(heap, usage.usedSize / 2 ** 20);
     }
     row = await db
       .prepare("SELECT status, records, bytes, slices_done, slices_total, error FROM exports WHERE id = ?")
@@ -175,16 +184,9 @@ export async function exportRun(
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  // The clock and the CPU readings end here: the collection forced below is not the export's work.
   const after = { e: cpuMs(e.pid), s: cpuMs(s.pid) };
   const peak = processMemory(e.pid)?.peakMb ?? null;
-  let retained: number | null = null;
-  if (inspector) {
-    await inspector.call("HeapProfiler.collectGarbage");
-    const usage = (await inspector.call("Runtime.getHeapUsage")) as { usedSize?: number } | undefined;
-    retained = (usage?.usedSize ?? 0) / 2 ** 20;
-    inspector.close();
-  }
+  inspector?.close();
   if (row.status !== "done") throw new Error(`export ${id} failed: ${row.error ?? "no reason given"}`);
   const delta = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
   return {
@@ -198,8 +200,7 @@ export async function exportRun(
     idleMb: idle?.rssMb ?? null,
     peakMb: peak,
     sampledPeakMb: sampled || null,
-    heapPeakMb: inspector ? heap : null,
-    retainedHeapMb: retained,
+    heapPeakMb: heapMeasured ? heap : null,
     peakReset,
   };
 }

@@ -44,7 +44,6 @@ function dayFigures(day: SeededDay, result: DayResult) {
     peak_memory_mb: exported.peakMb === null ? null : Math.round(exported.peakMb),
     sampled_peak_memory_mb: exported.sampledPeakMb === null ? null : Math.round(exported.sampledPeakMb),
     heap_peak_mb: exported.heapPeakMb === null ? null : Math.round(exported.heapPeakMb),
-    retained_heap_mb: exported.retainedHeapMb === null ? null : round(exported.retainedHeapMb, 1),
     peak_reset: exported.peakReset,
   };
 }
@@ -61,10 +60,6 @@ export function exportSection(o: {
   const { big, small } = o;
   const b = dayFigures(big, o.bigRun);
   const sm = dayFigures(small, o.smallRun);
-  const retained =
-    b.retained_heap_mb !== null && sm.retained_heap_mb !== null
-      ? { retained_heap_mb: b.retained_heap_mb, retained_heap_mb_small: sm.retained_heap_mb }
-      : {};
   const growth =
     b.peak_memory_mb !== null && sm.peak_memory_mb !== null
       ? round(b.peak_memory_mb / sm.peak_memory_mb, 3)
@@ -72,7 +67,7 @@ export function exportSection(o: {
   const profile = o.smallRun.profile;
   const storageProfile = o.smallRun.storageProfile;
   return {
-    method: `Two days of a shop's traffic (bench/export/site-model.ts: sessions of 1-12 page views spread over the day's hours; per page view its HTML and API answers, the visitor's own, and, from the browser's cache after the first page, the site's stylesheets, scripts, fonts and product images, which all visitors share) are written through the recorder's write path by ${o.seeders} seeding process(es): bodies into R2 by the blob store (gzip unless precompressed), records by build-record.ts (record hashes), coalesced per page view by the shard's RecordChunker, indexed by the real records consumer in batches of up to 100 chunks (segments, D1 rows, evidence log leaves). Each day is then exported with POST /__verbatim/api/exports {"day"} (compliance token) and timed from that POST until its exports row says done (read from D1 every 100 ms). The baseline reads the same bodies (one R2 GET and arrayBuffer() per body, each time an exchange carries one, in record order, one after another) from the same R2 through the same gateway, by a helper Worker in a process set up as E is (same bundle, bindings and core; a process of its own so that E's memory is the export's alone): the first half before the export, the second after it. MB/s count decoded body bytes (10^6) for both, so ratio is the baseline's time over the export's; archive_mb_s counts the WACZ's bytes. cpu_* divide by CPU time (utime+stime of E and S) instead of wall time, which the machine's other load does not inflate. baseline_decoded_mb_s (only with BENCH_EXPORT_DECODED=1) also gunzips, as the blob store does. Peak memory: VmHWM of the export's workerd process, restarted (clear_refs) just before the POST, one fresh process per day; heap_peak_mb: the largest V8 heap in use of the exporting isolate, polled over workerd's inspector every 100 ms (on Cloudflare an isolate may use 128 MB); retained_heap_mb: that heap still alive when the export is done, after a full collection forced over the inspector (what the export left in the isolate).`,
+    method: `Two days of a shop's traffic (bench/export/site-model.ts: sessions of 1-12 page views spread over the day's hours; per page view its HTML and API answers, the visitor's own, and, from the browser's cache after the first page, the site's stylesheets, scripts, fonts and product images, which all visitors share) are written through the recorder's write path by ${o.seeders} seeding process(es): bodies into R2 by the blob store (gzip unless precompressed), records by build-record.ts (record hashes), coalesced per page view by the shard's RecordChunker, indexed by the real records consumer in batches of up to 100 chunks (segments, D1 rows, evidence log leaves). Each day is then exported with POST /__verbatim/api/exports {"day"} (compliance token) and timed from that POST until its exports row says done (read from D1 every 100 ms). The baseline reads the same bodies (one R2 GET and arrayBuffer() per body, each time an exchange carries one, in record order, one after another) from the same R2 through the same gateway, by a helper Worker in a process set up as E is (same bundle, bindings and core; a process of its own so that E's memory is the export's alone): the first half before the export, the second after it. MB/s count decoded body bytes (10^6) for both, so ratio is the baseline's time over the export's; archive_mb_s counts the WACZ's bytes. cpu_* divide by CPU time (utime+stime of E and S) instead of wall time, which the machine's other load does not inflate. baseline_decoded_mb_s (only with BENCH_EXPORT_DECODED=1) also gunzips, as the blob store does. Peak memory: VmHWM of the export's workerd process, restarted (clear_refs) just before the POST, one fresh process per day; heap_peak_mb: the largest V8 heap in use of the exporting isolate, polled over workerd's inspector every 100 ms (on Cloudflare an isolate may use 128 MB).`,
     topology: `Storage process S (local D1 and R2 with the gateway other processes use, the evidence log and audit Durable Objects) and, per day, a fresh export process E (the recorder's bundle with the EXPORTS Workflow and the console API that starts it; D1 and R2 through S's gateway, Durable Objects in S through the dev registry) with a twin R that reads the baseline${o.pinned ? ", S pinned with taskset to one core, E and R to the other" : " (not pinned: fewer than 2 CPUs allowed)"}. E runs nothing but the export, as the Workflow runs on Cloudflare off the visitor's isolate; D1, R2 and the log are services on other machines there, here S. The seeding processes are gone before anything is measured.`,
     exchanges: big.exchanges,
     exchanges_small: small.exchanges,
@@ -86,7 +81,6 @@ export function exportSection(o: {
     peak_memory_mb: b.peak_memory_mb,
     peak_memory_mb_small: sm.peak_memory_mb,
     peak_memory_growth: growth,
-    ...retained,
     seconds: b.seconds,
     export_cpu_ms_per_record: b.export_cpu_ms_per_record,
     sessions: big.sessions,

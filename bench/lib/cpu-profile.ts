@@ -21,7 +21,10 @@ export type ProfileSummary = {
 export async function inspectIsolate(
   port: number,
   isolate: RegExp,
-): Promise<{ call: (method: string, params?: object) => Promise<unknown>; close: () => void }> {
+): Promise<{
+  call: (method: string, params?: object, timeoutMs?: number) => Promise<unknown>;
+  close: () => void;
+}> {
   const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as Target[];
   const target = targets.find((t) => isolate.test(t.title ?? ""));
   if (!target) throw new Error(`no isolate ${isolate} among ${targets.map((t) => t.title).join(", ")}`);
@@ -36,10 +39,19 @@ export async function inspectIsolate(
     const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
     if (message.id !== undefined) waiting.get(message.id)?.(message.result);
   });
-  const call = (method: string, params: object = {}) =>
-    new Promise<unknown>((resolve) => {
+  // workerd's inspector has been seen to leave a call unanswered for good: every call has a deadline.
+  const call = (method: string, params: object = {}, timeoutMs = 10_000) =>
+    new Promise<unknown>((resolve, reject) => {
       const id = ++nextId;
-      waiting.set(id, resolve);
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        reject(new Error(`inspector: ${method} unanswered after ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      waiting.set(id, (result) => {
+        clearTimeout(timer);
+        waiting.delete(id);
+        resolve(result);
+      });
       socket.send(JSON.stringify({ id, method, params }));
     });
   return { call, close: () => socket.close() };
@@ -58,7 +70,7 @@ export async function startCpuProfile(
   await call("Profiler.start");
   return {
     stop: async (top, watch = [], source) => {
-      const { profile } = (await call("Profiler.stop")) as { profile: Profile };
+      const { profile } = (await call("Profiler.stop", {}, 120_000)) as { profile: Profile };
       close();
       return summarise(profile, top, watch, source?.split("\n"));
     },
