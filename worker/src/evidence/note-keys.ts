@@ -64,6 +64,13 @@ export async function generateSignerKey(name: string): Promise<{ signerKey: stri
 export async function signerKeyFromSeed(name: string, seed: Uint8Array): Promise<string> {
   checkName(name);
   if (seed.length !== 32) throw new CheckpointError("malformed-key", "an Ed25519 seed is 32 bytes");
+  const { publicKey } = await importSeed(seed);
+  const keyId = bytesToHex(await keyIdOf(name, publicKey));
+  return `PRIVATE+KEY+${name}+${keyId}+${bytesToBase64(concatBytes(new Uint8Array([ALG_ED25519]), seed))}`;
+}
+
+/** An Ed25519 seed as a signing key, with the public key WebCrypto derives on import. */
+async function importSeed(seed: Uint8Array): Promise<{ privateKey: CryptoKey; publicKey: Uint8Array }> {
   const privateKey = await crypto.subtle.importKey(
     "pkcs8",
     concatBytes(PKCS8_ED25519_PREFIX, seed),
@@ -71,11 +78,11 @@ export async function signerKeyFromSeed(name: string, seed: Uint8Array): Promise
     true,
     ["sign"],
   );
+  // JWK export is the portable way to read the derived public key back.
   const jwk = (await crypto.subtle.exportKey("jwk", privateKey)) as JsonWebKey;
-  if (jwk.x === undefined) throw new CheckpointError("malformed-key", "could not derive the public key");
-  const publicKey = base64ToBytes(jwk.x.replace(/-/g, "+").replace(/_/g, "/") + "=");
-  const keyId = bytesToHex(await keyIdOf(name, publicKey));
-  return `PRIVATE+KEY+${name}+${keyId}+${bytesToBase64(concatBytes(new Uint8Array([ALG_ED25519]), seed))}`;
+  if (jwk.x === undefined)
+    throw new CheckpointError("malformed-key", "could not derive the public key from the signer key");
+  return { privateKey, publicKey: base64ToBytes(jwk.x.replace(/-/g, "+").replace(/_/g, "/") + "=") };
 }
 
 /** The verifier key (published) of a signer. */
@@ -90,19 +97,7 @@ export async function parseSignerKey(signerKey: string): Promise<Signer> {
     throw new CheckpointError("malformed-key", "signer key must read PRIVATE+KEY+<name>+<key id>+<key>");
   }
   const { name, keyId, key } = readKeyFields(parts.slice(2));
-  const seed = key.subarray(1);
-  const privateKey = await crypto.subtle.importKey(
-    "pkcs8",
-    concatBytes(PKCS8_ED25519_PREFIX, seed),
-    ED25519,
-    true,
-    ["sign"],
-  );
-  // WebCrypto derives the public key on import; JWK export is the portable way to read it back.
-  const jwk = (await crypto.subtle.exportKey("jwk", privateKey)) as JsonWebKey;
-  if (jwk.x === undefined)
-    throw new CheckpointError("malformed-key", "could not derive the public key from the signer key");
-  const publicKey = base64ToBytes(jwk.x.replace(/-/g, "+").replace(/_/g, "/") + "=");
+  const { privateKey, publicKey } = await importSeed(key.subarray(1));
   if (!bytesEqual(await keyIdOf(name, publicKey), keyId)) {
     throw new CheckpointError("malformed-key", `signer key id ${bytesToHex(keyId)} does not match its key`);
   }
